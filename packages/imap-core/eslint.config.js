@@ -1,0 +1,2 @@
+import base, { libraryBoundaries } from '@letterbox/eslint-config';
+export default [...base, libraryBoundaries];
