@@ -1,0 +1,259 @@
+/**
+ * The one MIME parser (IMAP.md M33): every BODYSTRUCTURE, ENVELOPE and section fetch comes from the
+ * tree it builds, so part numbering and section bytes can never disagree.
+ *
+ * The tree holds byte offsets into the raw CRLF message; it never copies or stringifies bodies.
+ * Sizes are octets. Malformed MIME never throws: a multipart without a usable boundary or without
+ * any delimiter becomes a leaf, a missing close delimiter ends the last part at the end of its
+ * parent, and the limits below turn anything deeper or bigger into opaque leaves.
+ * (RFC 2045 §5–6, RFC 2046 §5.1.1, RFC 5322 §2.1, RFC 6532 §3.7 for message/global.)
+ */
+import { type HeaderField, fieldValue, findField, parseHeaderBlock, parseParamHeader } from './header.ts';
+
+/** Deepest nesting of multiparts and messages; deeper bodies are opaque leaves (IMAP.md §4). */
+export const MAX_MIME_DEPTH = 64;
+/** Most nodes in one tree; once reached, containers are no longer split (IMAP.md §4). */
+export const MAX_MIME_PARTS = 10_000;
+export { MAX_HEADER_BYTES } from './header.ts';
+
+export interface MimeLimits {
+  maxDepth?: number;
+  maxParts?: number;
+}
+
+export interface ContentType {
+  /** Lower-cased media type and subtype (`multipart`, `mixed`). */
+  type: string;
+  subtype: string;
+  /** Parameters as written (names keep their case and RFC 2231 `*`), values unquoted, undecoded. */
+  params: [string, string][];
+}
+
+export interface ContentDisposition {
+  /** Disposition type as written (`attachment`, `inline`). */
+  value: string;
+  params: [string, string][];
+}
+
+/**
+ * One node: the whole message (root), a part of a multipart, or a message encapsulated in a
+ * message/rfc822 or message/global part (`message`).
+ *
+ * Offsets: the header block is `[headerStart, headerEnd)` and includes its blank line;
+ * `headerEnd === bodyStart`; the body is `[bodyStart, bodyEnd)`.
+ * Strings are binary strings (one char per octet), unfolded and trimmed, never RFC 2047-decoded.
+ */
+export interface MimeNode {
+  headerStart: number;
+  headerEnd: number;
+  bodyStart: number;
+  bodyEnd: number;
+  headers: HeaderField[];
+  /** Effective type: the declared one, or the RFC 2045/2046 default, or application/octet-stream
+   *  for a container that was degraded to an opaque leaf. */
+  contentType: ContentType;
+  /** True when the node had a syntactically valid Content-Type field. */
+  hasContentType: boolean;
+  disposition: ContentDisposition | null;
+  contentId: string | null;
+  description: string | null;
+  /** Content-Transfer-Encoding as written (case kept), or null. */
+  encoding: string | null;
+  /** Content-Language values, split on commas. */
+  language: string[] | null;
+  location: string | null;
+  md5: string | null;
+  /** Body parts of a multipart (empty otherwise). */
+  children: MimeNode[];
+  /** The encapsulated message of a message/rfc822 or message/global part. */
+  message: MimeNode | null;
+  /** Nesting depth (root = 0). */
+  depth: number;
+  /** True when a limit or malformed input stopped the parser from looking inside this node. */
+  opaque: boolean;
+}
+
+interface ParseState {
+  raw: Buffer;
+  parts: number;
+  maxDepth: number;
+  maxParts: number;
+}
+
+const OCTET_STREAM = (params: [string, string][] = []): ContentType => ({
+  type: 'application',
+  subtype: 'octet-stream',
+  params,
+});
+
+/** Parses a whole message. Never throws. */
+export function parseMime(raw: Buffer, limits: MimeLimits = {}): MimeNode {
+  const state: ParseState = {
+    raw,
+    parts: 0,
+    maxDepth: limits.maxDepth ?? MAX_MIME_DEPTH,
+    maxParts: limits.maxParts ?? MAX_MIME_PARTS,
+  };
+  return parseEntity(state, 0, raw.length, 0, defaultTextPlain());
+}
+
+function defaultTextPlain(): ContentType {
+  return { type: 'text', subtype: 'plain', params: [['CHARSET', 'US-ASCII']] };
+}
+
+function parseEntity(state: ParseState, start: number, end: number, depth: number, dflt: ContentType): MimeNode {
+  const { raw } = state;
+  state.parts++;
+  const block = parseHeaderBlock(raw, start, end);
+  const fields = block.fields;
+  const node: MimeNode = {
+    headerStart: start,
+    headerEnd: block.bodyStart,
+    bodyStart: block.bodyStart,
+    bodyEnd: end,
+    headers: fields,
+    contentType: dflt,
+    hasContentType: false,
+    disposition: null,
+    contentId: null,
+    description: null,
+    encoding: null,
+    language: null,
+    location: null,
+    md5: null,
+    children: [],
+    message: null,
+    depth,
+    opaque: block.truncated,
+  };
+
+  const ct = findField(fields, 'content-type');
+  if (ct) {
+    const parsed = parseParamHeader(fieldValue(raw, ct));
+    const m = /^([^/\s]+)\/([^/\s]+)$/.exec(parsed.value);
+    if (m) {
+      node.contentType = { type: m[1]!.toLowerCase(), subtype: m[2]!.toLowerCase(), params: parsed.params };
+      node.hasContentType = true;
+    }
+  }
+  const cd = findField(fields, 'content-disposition');
+  if (cd) {
+    const parsed = parseParamHeader(fieldValue(raw, cd));
+    if (parsed.value) node.disposition = { value: parsed.value, params: parsed.params };
+  }
+  node.contentId = optional(raw, fields, 'content-id');
+  node.description = optional(raw, fields, 'content-description');
+  node.encoding = optional(raw, fields, 'content-transfer-encoding');
+  node.location = optional(raw, fields, 'content-location');
+  node.md5 = optional(raw, fields, 'content-md5');
+  const lang = optional(raw, fields, 'content-language');
+  if (lang) {
+    const list = lang
+      .replace(/\([^()]*\)/g, '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    node.language = list.length ? list : null;
+  }
+
+  const { type, subtype } = node.contentType;
+  const isContainer = type === 'multipart' || (type === 'message' && (subtype === 'rfc822' || subtype === 'global'));
+  if (!isContainer) return node;
+
+  if (node.opaque || depth >= state.maxDepth || state.parts >= state.maxParts) {
+    return degrade(node);
+  }
+
+  if (type === 'message') {
+    node.message = parseEntity(state, node.bodyStart, node.bodyEnd, depth + 1, defaultTextPlain());
+    return node;
+  }
+
+  const boundary = node.contentType.params.find(([k]) => k.toLowerCase() === 'boundary')?.[1];
+  if (!boundary || boundary.length > 200) return degrade(node);
+  const ranges = splitMultipart(raw, node.bodyStart, node.bodyEnd, Buffer.from('--' + boundary, 'latin1'));
+  if (ranges.length === 0) return degrade(node);
+  const childDefault: () => ContentType =
+    subtype === 'digest' ? () => ({ type: 'message', subtype: 'rfc822', params: [] }) : defaultTextPlain;
+  for (const [s, e] of ranges) {
+    if (state.parts >= state.maxParts) {
+      // Out of part budget: the rest of the body stays one opaque leaf.
+      const rest = parseEntity(state, s, node.bodyEnd, depth + 1, OCTET_STREAM());
+      node.children.push(degrade(rest));
+      break;
+    }
+    node.children.push(parseEntity(state, s, e, depth + 1, childDefault()));
+  }
+  return node;
+}
+
+/** A container the parser will not look into: an application/octet-stream leaf with its params. */
+function degrade(node: MimeNode): MimeNode {
+  node.contentType = OCTET_STREAM(node.contentType.params);
+  node.children = [];
+  node.message = null;
+  node.opaque = true;
+  return node;
+}
+
+function optional(raw: Buffer, fields: HeaderField[], name: string): string | null {
+  const f = findField(fields, name);
+  if (!f) return null;
+  const v = fieldValue(raw, f);
+  return v === '' ? null : v;
+}
+
+/**
+ * Finds the body parts of a multipart body in `[start, end)`: each part runs from just after a
+ * delimiter line to just before the CRLF that precedes the next delimiter (RFC 2046 §5.1.1: that
+ * CRLF belongs to the delimiter). Stops at the close delimiter; without one the last part runs to
+ * `end`. Returns [] when no delimiter line exists.
+ */
+export function splitMultipart(raw: Buffer, start: number, end: number, dashBoundary: Buffer): [number, number][] {
+  const out: [number, number][] = [];
+  let partStart = -1;
+  let pos = start;
+  while (pos < end) {
+    const hit = raw.indexOf(dashBoundary, pos);
+    if (hit === -1 || hit + dashBoundary.length > end) break;
+    pos = hit + 1;
+    // A delimiter starts a line.
+    if (hit !== start && raw[hit - 1] !== 0x0a) continue;
+    let p = hit + dashBoundary.length;
+    let close = false;
+    if (raw[p] === 0x2d && raw[p + 1] === 0x2d && p + 1 < end) {
+      close = true;
+      p += 2;
+    }
+    while (p < end && (raw[p] === 0x20 || raw[p] === 0x09)) p++;
+    let lineEnd: number;
+    if (p >= end) lineEnd = end;
+    else if (raw[p] === 0x0a) lineEnd = p + 1;
+    else if (raw[p] === 0x0d && (p + 1 >= end || raw[p + 1] === 0x0a)) lineEnd = Math.min(p + 2, end);
+    else if (close) lineEnd = p; // `--b--garbage`: still a close delimiter (lenient)
+    else continue; // `--bx`: not our boundary
+    if (partStart !== -1) {
+      let partEnd = hit;
+      if (partEnd > partStart && raw[partEnd - 1] === 0x0a) partEnd--;
+      if (partEnd > partStart && raw[partEnd - 1] === 0x0d) partEnd--;
+      out.push([partStart, Math.max(partStart, partEnd)]);
+    }
+    if (close) return out;
+    partStart = lineEnd;
+    pos = lineEnd;
+  }
+  if (partStart !== -1) out.push([partStart, end]);
+  return out;
+}
+
+/** Number of LF octets in the node's body (BODYSTRUCTURE `lines`). */
+export function countLines(raw: Buffer, node: MimeNode): number {
+  let n = 0;
+  let pos = node.bodyStart;
+  for (;;) {
+    const lf = raw.indexOf(0x0a, pos);
+    if (lf === -1 || lf >= node.bodyEnd) return n;
+    n++;
+    pos = lf + 1;
+  }
+}
