@@ -57,3 +57,29 @@ export async function loggedIn(options: Partial<ImapServerOptions> = {}): Promis
 }
 
 export { openTranscript };
+
+let tlsPems: Promise<{ key: string; cert: string }> | null = null;
+/** A self-signed certificate for 127.0.0.1, generated once per test file. */
+export function testTls(): Promise<{ key: string; cert: string }> {
+  tlsPems ??= import('selfsigned').then(async ({ generate }) => {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keySize: 2048, algorithm: 'sha256' });
+    return { key: pems.private, cert: pems.cert };
+  });
+  return tlsPems;
+}
+
+/** Selects INBOX in a throwaway session so the fixture's messages are no longer \Recent for later sessions. */
+export async function claimRecent(server: TestServer, mailbox = 'INBOX'): Promise<void> {
+  const other = await server.connect();
+  await other.send(`R0 LOGIN ${USER} ${PASSWORD}`);
+  await other.send(`R1 SELECT ${mailbox}`);
+  await other.send('R2 LOGOUT');
+}
+
+/** A second logged-in client on the same server. */
+export async function secondClient(server: TestServer): Promise<Transcript> {
+  const t = await server.connect();
+  const r = await t.send(`S0 LOGIN ${USER} ${PASSWORD}`);
+  if (!r.tagged.startsWith('S0 OK')) throw new Error(`login failed: ${r.tagged}`);
+  return t;
+}
