@@ -6,6 +6,7 @@
  *
  * Input and output strings are binary strings (one char per octet).
  */
+import { trimWsp } from './header.ts';
 
 export interface ParsedMailbox {
   kind: 'mailbox';
@@ -33,27 +34,42 @@ type Token =
   | { t: 'special'; v: string }
   | { t: 'dlit'; v: string };
 
-const SPECIALS = '<>@,;:.[]';
+/** Char codes of RFC 5322 specials that the parser cares about: `<>@,;:.[]`. */
+const SPECIAL = new Uint8Array(128);
+for (const c of '<>@,;:.[]') SPECIAL[c.charCodeAt(0)] = 1;
+/** Char codes that end an atom: specials, whitespace, `"` and `(`. */
+const ATOM_END = new Uint8Array(128);
+for (const c of '<>@,;:.[] \t\r\n"(') ATOM_END[c.charCodeAt(0)] = 1;
 
 function tokenize(s: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   const n = s.length;
   while (i < n) {
-    const c = s[i]!;
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+    const code = s.charCodeAt(i);
+    if (code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a) {
       i++;
-    } else if (c === '"') {
+    } else if (code === 0x22 /* " */) {
       let v = '';
-      i++;
-      while (i < n && s[i] !== '"') {
-        if (s[i] === '\\' && i + 1 < n) i++;
-        if (s[i] !== '\r' && s[i] !== '\n') v += s[i];
-        i++;
+      let from = ++i;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c === 0x22) break;
+        if (c === 0x5c && i + 1 < n) {
+          v += s.slice(from, i) + s[i + 1]; // quoted-pair: keep the escaped char
+          i += 2;
+          from = i;
+        } else if (c === 0x0d || c === 0x0a) {
+          v += s.slice(from, i); // folding inside a quoted string
+          from = ++i;
+        } else {
+          i++;
+        }
       }
+      v += s.slice(from, i);
       i++;
       out.push({ t: 'word', v, quoted: true });
-    } else if (c === '(') {
+    } else if (code === 0x28 /* ( */) {
       let depth = 0;
       let v = '';
       while (i < n) {
@@ -71,8 +87,8 @@ function tokenize(s: string): Token[] {
           v += d;
         } else v += d;
       }
-      out.push({ t: 'comment', v: v.replace(/\s+/g, ' ').trim() });
-    } else if (c === '[') {
+      out.push({ t: 'comment', v: trimWsp(v.replace(/[ \t\r\n]+/g, ' ')) });
+    } else if (code === 0x5b /* [ */) {
       let v = '[';
       i++;
       while (i < n && s[i] !== ']') {
@@ -82,13 +98,17 @@ function tokenize(s: string): Token[] {
       }
       i++;
       out.push({ t: 'dlit', v: v + ']' });
-    } else if (SPECIALS.includes(c)) {
-      out.push({ t: 'special', v: c });
+    } else if (code < 128 && SPECIAL[code]) {
+      out.push({ t: 'special', v: s[i]! });
       i++;
     } else {
-      let v = '';
-      while (i < n && !SPECIALS.includes(s[i]!) && !' \t\r\n"('.includes(s[i]!)) v += s[i++];
-      out.push({ t: 'word', v, quoted: false });
+      const from = i;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c < 128 && ATOM_END[c]) break;
+        i++;
+      }
+      out.push({ t: 'word', v: s.slice(from, i), quoted: false });
     }
   }
   return out;
@@ -117,7 +137,7 @@ export function parseAddressList(s: string): ParsedAddress[] {
       j++;
     }
     if (isGroup) {
-      const name = phrase(toks.slice(i, j)) ?? '';
+      const name = phrase(toks, i, j) ?? '';
       i = j + 1;
       const members: ParsedMailbox[] = [];
       while (i < toks.length) {
@@ -144,6 +164,8 @@ export function parseAddressList(s: string): ParsedAddress[] {
   return out;
 }
 
+const isSpecial = (x: Token | undefined, v: string): boolean => x !== undefined && x.t === 'special' && x.v === v;
+
 /** Parses one mailbox starting at `i`; stops before ',' (or ';' inside a group). */
 function parseMailbox(
   toks: Token[],
@@ -152,6 +174,7 @@ function parseMailbox(
 ): { mailbox: ParsedMailbox | null; next: number } {
   let end = i;
   let angle = -1;
+  let close = -1;
   let depth = 0;
   while (end < toks.length) {
     const x = toks[end]!;
@@ -159,83 +182,85 @@ function parseMailbox(
       if (x.v === '<') {
         if (angle === -1) angle = end;
         depth++;
-      } else if (x.v === '>') depth = Math.max(0, depth - 1);
-      else if (depth === 0 && (x.v === ',' || (inGroup && x.v === ';'))) break;
+      } else if (x.v === '>') {
+        if (angle !== -1 && close === -1) close = end;
+        depth = Math.max(0, depth - 1);
+      } else if (depth === 0 && (x.v === ',' || (inGroup && x.v === ';'))) break;
     }
     end++;
   }
-  const slice = toks.slice(i, end);
-  if (slice.length === 0) return { mailbox: null, next: end === i ? i + 1 : end };
+  if (end === i) return { mailbox: null, next: i + 1 };
   if (angle !== -1) {
-    const a = angle - i;
-    const before = slice.slice(0, a);
-    let close = slice.findIndex((x, k) => k > a && x.t === 'special' && x.v === '>');
-    if (close === -1) close = slice.length;
-    let inner = slice.slice(a + 1, close);
-    const after = slice.slice(close + 1);
+    if (close === -1) close = end;
+    // Inside the angle brackets: optional obsolete route `@a,@b:` then the addr-spec.
+    let specStart = angle + 1;
     let route: string | null = null;
-    const colon = inner.findIndex((x) => x.t === 'special' && x.v === ':');
-    if (colon !== -1 && inner[0]?.t === 'special' && inner[0].v === '@') {
-      route = inner
-        .slice(0, colon)
-        .filter((x) => x.t !== 'comment')
-        .map((x) => x.v)
-        .join('');
-      inner = inner.slice(colon + 1);
+    if (isSpecial(toks[specStart], '@')) {
+      let colon = specStart;
+      while (colon < close && !isSpecial(toks[colon], ':')) colon++;
+      if (colon < close) {
+        route = '';
+        for (let k = specStart; k < colon; k++) if (toks[k]!.t !== 'comment') route += toks[k]!.v;
+        specStart = colon + 1;
+      }
     }
-    const spec = addrSpec(inner);
-    const name = phrase(before) ?? lastComment(after) ?? lastComment(inner);
+    const spec = addrSpec(toks, specStart, close);
+    const name = phrase(toks, i, angle) ?? lastComment(toks, close + 1, end) ?? lastComment(toks, specStart, close);
     if (!name && !spec.mailbox && !spec.host && !route) return { mailbox: null, next: end };
-    return { mailbox: { kind: 'mailbox', name, route, ...spec }, next: end };
+    return { mailbox: { kind: 'mailbox', name, route, mailbox: spec.mailbox, host: spec.host }, next: end };
   }
-  const spec = addrSpec(slice);
+  const spec = addrSpec(toks, i, end);
   if (!spec.mailbox && !spec.host) return { mailbox: null, next: end };
-  return { mailbox: { kind: 'mailbox', name: lastComment(slice), route: null, ...spec }, next: end };
+  return {
+    mailbox: { kind: 'mailbox', name: lastComment(toks, i, end), route: null, mailbox: spec.mailbox, host: spec.host },
+    next: end,
+  };
 }
 
-function addrSpec(toks: Token[]): { mailbox: string; host: string } {
-  const parts = toks.filter((x) => x.t !== 'comment');
-  const at = findLastIndex(parts, (x) => x.t === 'special' && x.v === '@');
-  const local = at === -1 ? parts : parts.slice(0, at);
-  const domain = at === -1 ? [] : parts.slice(at + 1);
-  return { mailbox: joinDotted(local), host: joinDotted(domain) };
+/** `local@domain` from toks[from, to): the last '@' splits; comments are ignored. */
+function addrSpec(toks: Token[], from: number, to: number): { mailbox: string; host: string } {
+  let at = -1;
+  for (let k = to - 1; k >= from; k--) {
+    if (isSpecial(toks[k], '@')) {
+      at = k;
+      break;
+    }
+  }
+  if (at === -1) return { mailbox: joinDotted(toks, from, to), host: '' };
+  return { mailbox: joinDotted(toks, from, at), host: joinDotted(toks, at + 1, to) };
 }
 
-function joinDotted(toks: Token[]): string {
+function joinDotted(toks: Token[], from: number, to: number): string {
   let s = '';
-  for (const x of toks) {
-    if (x.t === 'special' && x.v !== '.') continue;
+  for (let k = from; k < to; k++) {
+    const x = toks[k]!;
+    if (x.t === 'comment' || (x.t === 'special' && x.v !== '.')) continue;
     s += x.v;
   }
   return s;
 }
 
 /** Display name from phrase tokens: words joined by one space, '.' glued to the word before it. */
-function phrase(toks: Token[]): string | null {
+function phrase(toks: Token[], from = 0, to = toks.length): string | null {
   let s = '';
-  for (const x of toks) {
+  for (let k = from; k < to; k++) {
+    const x = toks[k]!;
     if (x.t === 'comment') continue;
     if (x.t === 'special') {
       if (x.v === '.') s += '.';
       continue;
     }
-    if (s && !s.endsWith('.')) s += ' ';
-    else if (s.endsWith('.') && s.length > 1) s += ' ';
+    if (s !== '' && s !== '.') s += ' ';
     s += x.v;
   }
-  s = s.trim();
+  s = trimWsp(s);
   return s === '' ? null : s;
 }
 
-function lastComment(toks: Token[]): string | null {
-  for (let k = toks.length - 1; k >= 0; k--) {
+function lastComment(toks: Token[], from: number, to: number): string | null {
+  for (let k = to - 1; k >= from; k--) {
     const x = toks[k]!;
     if (x.t === 'comment' && x.v) return x.v;
   }
   return null;
-}
-
-function findLastIndex<T>(a: T[], f: (x: T) => boolean): number {
-  for (let k = a.length - 1; k >= 0; k--) if (f(a[k]!)) return k;
-  return -1;
 }

@@ -28,7 +28,8 @@ export const TIGHT_LISTS: unique symbol = Symbol.for('letterbox.imap.tightLists'
 
 /** Marks `list` as a tight list (see TIGHT_LISTS) and returns it. */
 export function tightList<T extends ImapValue[]>(list: T): T {
-  Object.defineProperty(list, TIGHT_LISTS, { value: true, enumerable: false });
+  // A symbol-keyed property: invisible to JSON, for…in and Object.keys; cheaper than defineProperty.
+  (list as unknown as Record<symbol, boolean>)[TIGHT_LISTS] = true;
   return list;
 }
 

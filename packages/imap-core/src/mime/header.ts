@@ -105,7 +105,23 @@ function findBlankLine(raw: Buffer, from: number, end: number): number {
 
 /** The field's value as a binary string, unfolded (CRLF before whitespace removed), trimmed. */
 export function fieldValue(raw: Buffer, field: HeaderField): string {
-  return unfold(raw.toString('latin1', field.valueStart, field.end)).trim();
+  const s = raw.toString('latin1', field.valueStart, field.end);
+  // Fast path: a single line (its only line break is the last one or two characters).
+  const lf = s.indexOf('\n');
+  if (lf === -1 || lf === s.length - 1) return trimWsp(s);
+  return trimWsp(unfold(s));
+}
+
+/**
+ * Trims ASCII whitespace (SP, HT, CR, LF) only. String.prototype.trim would also eat U+00A0, which
+ * in a binary string is the octet 0xA0, e.g. the second byte of UTF-8 "à".
+ */
+export function trimWsp(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isWsp(s.charCodeAt(a))) a++;
+  while (b > a && isWsp(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
 /** Removes the line breaks of folded header lines (RFC 5322 §2.2.3) and the final line break. */
@@ -199,7 +215,7 @@ export function parseParamHeader(s: string): ParamHeader {
     } else {
       const vStart = i;
       while (i < n && s[i] !== ';') i++;
-      val = s.slice(vStart, i).replace(/\([^()]*\)/g, '').trim();
+      val = trimWsp(s.slice(vStart, i).replace(/\([^()]*\)/g, ''));
     }
     if (name) params.push([name, val]);
   }

@@ -29,7 +29,7 @@ export interface ParsedInternalDate {
   tzOffsetMinutes: number;
 }
 
-const RE = /^\s?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+const RE = /^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
 
 /**
  * Parses an IMAP date-time (without quotes); null when it is not one or names an impossible date

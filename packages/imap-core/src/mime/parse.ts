@@ -8,7 +8,7 @@
  * parent, and the limits below turn anything deeper or bigger into opaque leaves.
  * (RFC 2045 §5–6, RFC 2046 §5.1.1, RFC 5322 §2.1, RFC 6532 §3.7 for message/global.)
  */
-import { type HeaderField, fieldValue, findField, parseHeaderBlock, parseParamHeader } from './header.ts';
+import { type HeaderField, fieldValue, parseHeaderBlock, parseParamHeader, trimWsp } from './header.ts';
 
 /** Deepest nesting of multiparts and messages; deeper bodies are opaque leaves (IMAP.md §4). */
 export const MAX_MIME_DEPTH = 64;
@@ -127,7 +127,39 @@ function parseEntity(state: ParseState, start: number, end: number, depth: numbe
     opaque: block.truncated,
   };
 
-  const ct = findField(fields, 'content-type');
+  // One pass over the fields; the first occurrence of each counts.
+  let ct: HeaderField | undefined;
+  let cd: HeaderField | undefined;
+  let lang: HeaderField | undefined;
+  for (const f of fields) {
+    if (!f.lname.startsWith('content-')) continue;
+    switch (f.lname) {
+      case 'content-type':
+        ct ??= f;
+        break;
+      case 'content-disposition':
+        cd ??= f;
+        break;
+      case 'content-id':
+        node.contentId ??= nonEmpty(raw, f);
+        break;
+      case 'content-description':
+        node.description ??= nonEmpty(raw, f);
+        break;
+      case 'content-transfer-encoding':
+        node.encoding ??= nonEmpty(raw, f);
+        break;
+      case 'content-location':
+        node.location ??= nonEmpty(raw, f);
+        break;
+      case 'content-md5':
+        node.md5 ??= nonEmpty(raw, f);
+        break;
+      case 'content-language':
+        lang ??= f;
+        break;
+    }
+  }
   if (ct) {
     const parsed = parseParamHeader(fieldValue(raw, ct));
     const m = /^([^/\s]+)\/([^/\s]+)$/.exec(parsed.value);
@@ -136,22 +168,15 @@ function parseEntity(state: ParseState, start: number, end: number, depth: numbe
       node.hasContentType = true;
     }
   }
-  const cd = findField(fields, 'content-disposition');
   if (cd) {
     const parsed = parseParamHeader(fieldValue(raw, cd));
     if (parsed.value) node.disposition = { value: parsed.value, params: parsed.params };
   }
-  node.contentId = optional(raw, fields, 'content-id');
-  node.description = optional(raw, fields, 'content-description');
-  node.encoding = optional(raw, fields, 'content-transfer-encoding');
-  node.location = optional(raw, fields, 'content-location');
-  node.md5 = optional(raw, fields, 'content-md5');
-  const lang = optional(raw, fields, 'content-language');
   if (lang) {
-    const list = lang
+    const list = fieldValue(raw, lang)
       .replace(/\([^()]*\)/g, '')
       .split(',')
-      .map((s) => s.trim())
+      .map((s) => trimWsp(s))
       .filter(Boolean);
     node.language = list.length ? list : null;
   }
@@ -196,9 +221,7 @@ function degrade(node: MimeNode): MimeNode {
   return node;
 }
 
-function optional(raw: Buffer, fields: HeaderField[], name: string): string | null {
-  const f = findField(fields, name);
-  if (!f) return null;
+function nonEmpty(raw: Buffer, f: HeaderField): string | null {
   const v = fieldValue(raw, f);
   return v === '' ? null : v;
 }
