@@ -1,0 +1,67 @@
+// One benchmark run: start a fresh server, drive the load, sample its memory, check that every
+// acknowledged message is stored exactly once, stop the server (always).
+import { buildPayload } from './payloads.mjs';
+import { runLoad } from './load.mjs';
+import { RssSampler } from './rss-sampler.mjs';
+import { verifyStored } from './verify.mjs';
+import { cpuMsOf } from './proc.mjs';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { WORK_DIR } from './deps.mjs';
+import { startBare } from '../targets/bare.mjs';
+import { startMaildev } from '../targets/maildev.mjs';
+import { startLetterbox } from '../targets/letterbox.mjs';
+
+export const TARGETS = { bare: startBare, maildev: startMaildev, letterbox: startLetterbox };
+
+/**
+ * @param {object} o { target, size, n, c, serverCpus, timeoutMs, progressMs, nodeArgs, logFile, onStarted }
+ */
+export async function benchOnce(o) {
+  const start = TARGETS[o.target];
+  if (!start) throw new Error(`unknown target ${o.target} (use ${Object.keys(TARGETS).join(', ')})`);
+  const payload = buildPayload(o.size, o.n);
+  mkdirSync(join(WORK_DIR, 'logs'), { recursive: true });
+  const logPath = join(WORK_DIR, 'logs', `${o.target}-${o.size}-${Date.now()}.log`);
+  const logFile = createWriteStream(logPath);
+  const server = await start({ cpus: o.serverCpus, nodeArgs: o.nodeArgs, logFile });
+  try {
+    await o.onStarted?.(server);
+    const sampler = new RssSampler(server.pid, server.dbPids);
+    const progress = o.progressMs ? (p) => o.onProgress?.({ ...p, rssMB: sampler.timeline.at(-1)?.rssMB }) : undefined;
+    const cpuBefore = cpuSnapshot(server);
+    const windowStartUs = Number(process.hrtime.bigint() / 1000n);
+    const load = await runLoad({
+      host: '127.0.0.1', port: server.port, payload, total: o.n, connections: o.c,
+      timeoutMs: o.timeoutMs, progressMs: o.progressMs, onProgress: progress,
+    });
+    // Same clock as V8's profile timestamps (CLOCK_MONOTONIC), so a CPU profile can be cut to it.
+    const loadWindowUs = { start: windowStartUs, end: Number(process.hrtime.bigint() / 1000n) };
+    const memory = sampler.stop();
+    const cpu = cpuPerMessage(cpuBefore, cpuSnapshot(server), load.accepted);
+    const check = verifyStored(load.acked, await server.storedRecipients());
+    const { acked, ...figures } = load;
+    return { target: o.target, server: server.name, size: o.size, n: o.n, c: o.c, ...figures, memory, cpu, check, loadWindowUs, serverLog: logPath };
+  } finally {
+    await server.stop();
+    logFile.end();
+  }
+}
+
+function cpuSnapshot(server) {
+  const db = new Map((server.dbPids?.() ?? []).map((pid) => [pid, cpuMsOf(pid)]));
+  return { server: cpuMsOf(server.pid), client: process.cpuUsage(), db };
+}
+
+/** CPU ms per accepted message of the server, its database processes and this load generator. */
+function cpuPerMessage(before, after, accepted) {
+  const clientUs = (u) => u.user + u.system;
+  let dbMs = 0;
+  for (const [pid, ms] of after.db) dbMs += ms - (before.db.get(pid) ?? 0);
+  const per = (ms) => (accepted ? ms / accepted : NaN);
+  return {
+    serverMsPerMsg: per(after.server - before.server),
+    dbMsPerMsg: after.db.size ? per(dbMs) : null,
+    clientMsPerMsg: per((clientUs(after.client) - clientUs(before.client)) / 1000),
+  };
+}

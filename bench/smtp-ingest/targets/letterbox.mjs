@@ -1,0 +1,87 @@
+// Target (c): Letterbox itself, started the way a user starts it (apps/server/src/main.ts through
+// tsx) in its default configuration: embedded PostgreSQL in a fresh temporary data directory,
+// every port chosen free on loopback. Its PostgreSQL processes are the server's descendants, so
+// they share the server's CPU pinning; their memory is reported separately from Node's.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, WORK_DIR, importFromServer } from '../lib/deps.mjs';
+import { descendants, freePort, memoryOf, spawnServer, stopChild, waitForSmtp } from '../lib/proc.mjs';
+
+const MAIN = join(REPO_ROOT, 'apps', 'server', 'src', 'main.ts');
+const START_TIMEOUT_MS = 180_000;
+const STOP_GRACE_MS = 60_000;
+// Letterbox's embedded PostgreSQL superuser and database (apps/server/src/db/embedded-postgres.ts).
+const EMBEDDED_USER = 'postgres';
+const EMBEDDED_PASSWORD = 'letterbox';
+const EMBEDDED_DATABASE = 'letterbox';
+
+let runCounter = 0;
+
+export async function startLetterbox({ cpus, nodeArgs = [], logFile, logLevel = 'warn' }) {
+  runCounter += 1;
+  const dataDir = join(WORK_DIR, `letterbox-data-${process.pid}-${runCounter}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const ports = {};
+  for (const name of ['smtp', 'http', 'imap', 'imaps', 'pg']) ports[name] = await freePort();
+  const args = [...nodeArgs, '--import', 'tsx', MAIN,
+    '--host', '127.0.0.1',
+    '--smtp-port', String(ports.smtp), '--http-port', String(ports.http),
+    '--imap-port', String(ports.imap), '--imaps-port', String(ports.imaps),
+    '--data-dir', dataDir, '--embedded-postgres-port', String(ports.pg),
+    '--log-level', logLevel];
+  const child = spawnServer(process.execPath, args, { cpus, cwd: REPO_ROOT, env: { DATABASE_URL: '' }, logFile });
+  const postgresPids = () => descendants(child.pid).filter((p) => memoryOf(p)?.name === 'postgres');
+  try {
+    await waitForSmtp(ports.smtp, { child, timeoutMs: START_TIMEOUT_MS });
+  } catch (err) {
+    await stopAll(child, postgresPids());
+    throw err;
+  }
+  const databaseUrl = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${ports.pg}/${EMBEDDED_DATABASE}`;
+  return {
+    name: 'Letterbox',
+    pid: child.pid,
+    port: ports.smtp,
+    dbPids: postgresPids,
+    databaseUrl,
+    storedRecipients: () => queryRecipients(databaseUrl),
+    stop: async () => {
+      await stopAll(child, postgresPids());
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Graceful stop; then make sure no PostgreSQL process of this run outlives it. */
+async function stopAll(child, pgPids) {
+  await stopChild(child, { graceMs: STOP_GRACE_MS });
+  for (const pid of pgPids) {
+    if (!memoryOf(pid)) continue;
+    console.error(`stray postgres ${pid} after Letterbox stopped; killing it`);
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}
+
+/** One entry per stored message per envelope recipient, from the messages table. */
+async function queryRecipients(databaseUrl) {
+  const pg = await importFromServer('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const column = await rcptColumn(client);
+    const res = await client.query({ text: `SELECT unnest("${column}") AS r FROM messages`, rowMode: 'array' });
+    return res.rows.map((row) => row[0]);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The schema names it rcpt_to (or rcptTo, if unmapped); ask the catalogue rather than guess. */
+async function rcptColumn(client) {
+  const res = await client.query(
+    `SELECT column_name FROM information_schema.columns
+     WHERE table_name = 'messages' AND column_name IN ('rcpt_to', 'rcptTo')`);
+  if (res.rows.length === 0) throw new Error('messages table has no rcpt_to column');
+  return res.rows[0].column_name;
+}
