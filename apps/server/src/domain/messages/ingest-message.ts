@@ -1,0 +1,124 @@
+// The write path behind SMTP DATA: a received message becomes durable (raw bytes, envelope,
+// per-recipient mailbox entries) in a group-committed transaction, and `ingest()` resolves only
+// after that COMMIT (DESIGN invariant 1). Nothing here parses MIME: parse-pending-messages.ts
+// fills the parsed fields in the background.
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { Logger } from '../../logger.ts';
+import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitBatcher, type GroupCommitLimits } from './group-commit-batcher.ts';
+import { findTestRun } from './find-test-run.ts';
+import { storeMessageBatch, type ReceivedMessage, type StoredMessage } from './store-message-batch.ts';
+
+export type { StoredMessage, Delivery } from './store-message-batch.ts';
+
+export interface IncomingMessage {
+  /** Dot-unstuffed, CRLF-normalised bytes: stored exactly so. */
+  raw: Buffer;
+  mailFrom: string;
+  rcptTo: string[];
+  authUser: string | null;
+  clientAddress: string | null;
+  heloName: string | null;
+  tls: boolean;
+  receivedAt?: Date;
+}
+
+export interface MessageIngester {
+  /** Resolves after the COMMIT that holds the message; rejects if it could not be stored. */
+  ingest(message: IncomingMessage): Promise<StoredMessage>;
+  /** Resolves when nothing is waiting for or inside a transaction. */
+  whenIdle(): Promise<void>;
+}
+
+export interface MessageIngesterOptions {
+  pool: pg.Pool;
+  catchAllAddress: string;
+  log: Logger;
+  /** Called after each commit (e.g. to wake the background parser of this node). */
+  onCommitted?: (stored: StoredMessage[]) => void;
+  limits?: GroupCommitLimits;
+}
+
+/** Deadlock / serialization failures are transient: the same batch succeeds when retried. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 3;
+
+export function createMessageIngester(options: MessageIngesterOptions): MessageIngester {
+  const { pool, catchAllAddress, log } = options;
+
+  const storeWithRetry = async (batch: ReceivedMessage[]): Promise<StoredMessage[]> => {
+    for (let attempt = 1; ; attempt++) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        return await storeMessageBatch(client, batch, catchAllAddress);
+      } catch (error) {
+        broken = isConnectionError(error);
+        const code = (error as { code?: string }).code;
+        if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE_SQLSTATES.has(code)) continue;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  };
+
+  // One message's error (a value PostgreSQL refuses) must not fail its batch neighbours: a failed
+  // batch is retried one message per transaction, so only the culprit gets the error.
+  const commit = async (batch: ReceivedMessage[]): Promise<(StoredMessage | Error)[]> => {
+    try {
+      const stored = await storeWithRetry(batch);
+      options.onCommitted?.(stored);
+      return stored;
+    } catch (error) {
+      if (batch.length === 1 || isConnectionError(error)) throw error;
+      log.warn(`ingest: batch of ${batch.length} failed (${(error as Error).message}); storing one by one`);
+      const results: (StoredMessage | Error)[] = [];
+      for (const message of batch) {
+        try {
+          const [stored] = await storeWithRetry([message]);
+          options.onCommitted?.([stored!]);
+          results.push(stored!);
+        } catch (single) {
+          results.push(single instanceof Error ? single : new Error(String(single)));
+        }
+      }
+      return results;
+    }
+  };
+
+  const batcher = new GroupCommitBatcher<ReceivedMessage, StoredMessage | Error>(
+    commit,
+    (m) => m.raw.length,
+    options.limits ?? DEFAULT_GROUP_COMMIT_LIMITS,
+  );
+
+  return {
+    async ingest(message) {
+      const result = await batcher.submit({
+        raw: message.raw,
+        sha256: createHash('sha256').update(message.raw).digest('hex'),
+        receivedAt: message.receivedAt ?? new Date(),
+        mailFrom: message.mailFrom,
+        rcptTo: message.rcptTo,
+        authUser: message.authUser,
+        clientAddress: message.clientAddress,
+        heloName: message.heloName,
+        tls: message.tls,
+        run: findTestRun(message.raw, message.authUser, message.rcptTo),
+      });
+      if (result instanceof Error) throw result;
+      return result;
+    },
+    whenIdle: () => batcher.whenIdle(),
+  };
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  // Class 08 = connection exception; 57P01-03 = server shutting down; node errors = socket gone.
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('08') || code.startsWith('57P') || code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'EPIPE')
+  ) || /Connection terminated|not queryable/i.test((error as Error)?.message ?? '');
+}

@@ -1,0 +1,205 @@
+// Retention: keep at most N messages and/or nothing older than an age. Runs in the background in
+// bounded batches (short transactions, so ingest never waits long on a mailbox lock), on one node
+// at a time (a session-level advisory lock; other nodes skip the sweep).
+//
+// Two phases, so IMAP sessions see a proper expunge before content disappears:
+//   1. expunge: the message's live mailbox entries become tombstones (expungedModseq set, mailbox
+//      HIGHESTMODSEQ bumped under the mailbox row lock, locks taken in id order like ingest) and a
+//      `messages.expunged` event goes out;
+//   2. purge, one sweep later: messages whose entries are all tombstones are deleted (attachments
+//      and entries cascade) and a `messages.deleted` event goes out.
+import type pg from 'pg';
+import type { Logger } from '../../logger.ts';
+import { notifyStatements, type MailboxChange } from '../events/letterbox-events.ts';
+
+export interface RetentionPolicy {
+  maxMessages: number | null;
+  maxAgeMs: number | null;
+}
+
+export interface RetentionResult {
+  expunged: number;
+  deleted: number;
+}
+
+/** "LBRT": the advisory lock that elects the one node running retention. */
+export const RETENTION_LOCK_KEY = 0x4c42_5254;
+/** Messages per transaction: keeps each mailbox lock hold short next to concurrent ingest. */
+const RETENTION_BATCH = 500;
+/** Batches per sweep and phase, so one sweep ends even while mail keeps arriving. */
+const MAX_BATCHES_PER_SWEEP = 200;
+/** Between sweeps. A minute of overshoot is fine for a sandbox; each sweep costs a few queries. */
+export const RETENTION_INTERVAL_MS = 30_000;
+
+/** One sweep; null when another node holds the retention lock. */
+export async function pruneRetention(pool: pg.Pool, policy: RetentionPolicy, now: Date = new Date()): Promise<RetentionResult | null> {
+  if (policy.maxMessages === null && policy.maxAgeMs === null) return { expunged: 0, deleted: 0 };
+  const lockClient = await pool.connect();
+  try {
+    const lock = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK_KEY]);
+    if (!lock.rows[0]?.locked) return null;
+    try {
+      const cutoffs = await candidateCutoffs(lockClient, policy, now);
+      const result: RetentionResult = { expunged: 0, deleted: 0 };
+      for (let i = 0; i < MAX_BATCHES_PER_SWEEP; i++) {
+        const deleted = await purgeBatch(pool, cutoffs.purge);
+        result.deleted += deleted;
+        if (deleted < RETENTION_BATCH) break;
+      }
+      for (let i = 0; i < MAX_BATCHES_PER_SWEEP; i++) {
+        const expunged = await expungeBatch(pool, cutoffs.expunge);
+        result.expunged += expunged;
+        if (expunged < RETENTION_BATCH) break;
+      }
+      return result;
+    } finally {
+      await lockClient.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK_KEY]);
+    }
+  } finally {
+    lockClient.release();
+  }
+}
+
+interface Cutoff {
+  /** Messages with id <= this are beyond the newest maxMessages ("0" = none). */
+  maxId: string;
+  /** Messages received before this are too old (epoch = none). */
+  receivedBefore: Date;
+}
+
+interface Cutoffs {
+  /** Live messages to expunge. */
+  expunge: Cutoff;
+  /** Fully tombstoned messages to delete: everything older than the newest maxMessages kept. */
+  purge: Cutoff;
+}
+
+const LIVE = `EXISTS (SELECT 1 FROM mailbox_messages e WHERE e."messageId" = m.id AND e."expungedModseq" IS NULL)`;
+const NO_LIMIT_ID = '9223372036854775807';
+
+async function candidateCutoffs(client: pg.ClientBase, policy: RetentionPolicy, now: Date): Promise<Cutoffs> {
+  const receivedBefore = policy.maxAgeMs === null ? new Date(0) : new Date(now.getTime() - policy.maxAgeMs);
+  if (policy.maxMessages === null) {
+    return { expunge: { maxId: '0', receivedBefore }, purge: { maxId: '0', receivedBefore } };
+  }
+  // Tombstoned-but-not-purged messages do not count against the limit.
+  const kept = await client.query<{ oldest_kept: string | null; kept: number; beyond: string | null }>(
+    `SELECT min(id) AS oldest_kept, count(*)::int AS kept,
+            (SELECT id FROM messages m WHERE ${LIVE} ORDER BY id DESC OFFSET $1 LIMIT 1) AS beyond
+       FROM (SELECT id FROM messages m WHERE ${LIVE} ORDER BY id DESC LIMIT $1) newest`,
+    [policy.maxMessages],
+  );
+  const row = kept.rows[0]!;
+  const purgeMaxId = row.oldest_kept === null ? NO_LIMIT_ID : (BigInt(row.oldest_kept) - 1n).toString();
+  return { expunge: { maxId: row.beyond ?? '0', receivedBefore }, purge: { maxId: purgeMaxId, receivedBefore } };
+}
+
+const CANDIDATE = `(m.id <= $1::bigint OR m."receivedAt" < $2::timestamptz)`;
+
+async function purgeBatch(pool: pg.Pool, cutoff: Cutoff): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const deleted = await client.query<{ id: string }>(
+      `WITH doomed AS (
+         SELECT m.id FROM messages m
+          WHERE ${CANDIDATE}
+            AND NOT ${LIVE}
+          ORDER BY m.id LIMIT $3 FOR UPDATE SKIP LOCKED
+       )
+       DELETE FROM messages WHERE id IN (SELECT id FROM doomed) RETURNING id`,
+      [cutoff.maxId, cutoff.receivedBefore, RETENTION_BATCH],
+    );
+    const ids = deleted.rows.map((r) => r.id);
+    const notify = ids.length > 0 ? notifyStatements({ type: 'messages.deleted', messageIds: ids }, (v) => client.escapeLiteral(v)) : '';
+    await client.query(`${notify} COMMIT`);
+    return ids.length;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function expungeBatch(pool: pg.Pool, cutoff: Cutoff): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const picked = await client.query<{ id: string }>(
+      `SELECT m.id FROM messages m
+        WHERE ${CANDIDATE}
+          AND ${LIVE}
+        ORDER BY m.id LIMIT $3`,
+      [cutoff.maxId, cutoff.receivedBefore, RETENTION_BATCH],
+    );
+    const messageIds = picked.rows.map((r) => r.id);
+    if (messageIds.length === 0) {
+      await client.query('COMMIT');
+      return 0;
+    }
+    // Same lock order as ingest (mailbox id ascending): never a deadlock with deliveries.
+    const locked = await client.query<{ id: string }>(
+      `SELECT id FROM mailboxes
+        WHERE id IN (SELECT DISTINCT "mailboxId" FROM mailbox_messages WHERE "messageId" = ANY($1::bigint[]) AND "expungedModseq" IS NULL)
+        ORDER BY id FOR NO KEY UPDATE`,
+      [messageIds],
+    );
+    const mailboxIds = locked.rows.map((r) => r.id);
+    const bumped = await client.query<{ id: string; uid_next: number; highest_modseq: string }>(
+      `WITH bumped AS (
+         UPDATE mailboxes SET "highestModseq" = "highestModseq" + 1 WHERE id = ANY($1::bigint[])
+         RETURNING id, "uidNext" AS uid_next, "highestModseq" AS highest_modseq
+       ), tombstoned AS (
+         UPDATE mailbox_messages e SET "expungedModseq" = b.highest_modseq, modseq = b.highest_modseq
+           FROM bumped b
+          WHERE e."mailboxId" = b.id AND e."messageId" = ANY($2::bigint[]) AND e."expungedModseq" IS NULL
+         RETURNING 1
+       )
+       SELECT id, uid_next, highest_modseq, (SELECT count(*) FROM tombstoned) AS n FROM bumped`,
+      [mailboxIds, messageIds],
+    );
+    const mailboxes: MailboxChange[] = bumped.rows.map((r) => ({ id: r.id, uidNext: r.uid_next, highestModseq: r.highest_modseq }));
+    const notify = notifyStatements({ type: 'messages.expunged', messageIds, mailboxes }, (v) => client.escapeLiteral(v));
+    await client.query(`${notify} COMMIT`);
+    return messageIds.length;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface RetentionRunner {
+  stop(): Promise<void>;
+}
+
+/** Sweeps every RETENTION_INTERVAL_MS; errors are logged and the next sweep tries again. */
+export function startRetention(options: { pool: pg.Pool; policy: RetentionPolicy; log: Logger; intervalMs?: number }): RetentionRunner {
+  const { pool, policy, log } = options;
+  if (policy.maxMessages === null && policy.maxAgeMs === null) return { stop: async () => {} };
+  let current: Promise<unknown> | null = null;
+  const sweep = () => {
+    if (current) return; // the previous sweep is still going
+    current = pruneRetention(pool, policy).then(
+      (result) => {
+        if (result && (result.expunged > 0 || result.deleted > 0)) {
+          log.info(`retention: expunged ${result.expunged}, deleted ${result.deleted} messages`);
+        }
+      },
+      (error: Error) => log.warn(`retention: ${error.message}`),
+    ).finally(() => {
+      current = null;
+    });
+  };
+  const timer = setInterval(() => sweep(), options.intervalMs ?? RETENTION_INTERVAL_MS);
+  timer.unref();
+  sweep();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await current;
+    },
+  };
+}

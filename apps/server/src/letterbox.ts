@@ -1,0 +1,106 @@
+// Composition root: configuration -> database -> SMTP catcher + background parser + retention.
+// main.ts runs it as a process; tests start it in-process on port 0.
+import { join, resolve } from 'node:path';
+import type { LetterboxConfig } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { createMessageIngester } from './domain/messages/ingest-message.ts';
+import { startPendingMessageParser, type PendingMessageParser } from './domain/messages/parse-pending-messages.ts';
+import { startRetention } from './domain/messages/prune-retention.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { startSmtpCatcher } from './smtp/smtp-catcher.ts';
+import { loadTlsKeyPair } from './tls/self-signed-certificate.ts';
+
+export interface Endpoint {
+  name: string;
+  url: string;
+}
+
+export interface RunningLetterbox {
+  smtpPort: number;
+  smtpsPort: number | null;
+  database: Database;
+  parser: PendingMessageParser;
+  /** Every listening endpoint plus the data directory and database, for the banner. */
+  endpoints: Endpoint[];
+  dataDir: string;
+  /** Graceful: stop accepting, answer in-flight messages, 421 to the rest, close the database. */
+  stop(): Promise<void>;
+}
+
+export async function startLetterbox(config: LetterboxConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningLetterbox> {
+  const dataDir = resolve(config.dataDir);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl ?? undefined,
+    dataDir: join(dataDir, 'postgres'),
+    embeddedPort: config.embeddedPostgresPort ?? undefined,
+    log: (message) => log.info(`database: ${message}`),
+  });
+  const cleanups: (() => Promise<void>)[] = [() => database.close()];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: Error) => log.error(`shutdown: ${error.message}`));
+    }
+  };
+  try {
+    const parser = startPendingMessageParser({ pool: database.pool, log });
+    cleanups.push(() => parser.stop());
+    const retention = startRetention({
+      pool: database.pool,
+      policy: { maxMessages: config.retentionMaxMessages, maxAgeMs: config.retentionMaxAgeMs },
+      log,
+    });
+    cleanups.push(() => retention.stop());
+
+    const ingester = createMessageIngester({
+      pool: database.pool,
+      catchAllAddress: config.catchAllAddress,
+      log,
+      onCommitted: () => parser.wake(),
+    });
+    cleanups.push(() => ingester.whenIdle());
+    const tls = await loadTlsKeyPair({ dataDir, certPath: config.tlsCertPath, keyPath: config.tlsKeyPath });
+    const smtp = await startSmtpCatcher({ config, tls, ingester, log });
+    cleanups.push(() => smtp.stop());
+
+    const endpoints: Endpoint[] = [{ name: 'SMTP', url: `smtp://${hostForUrl(config.host)}:${smtp.smtpPort}` }];
+    if (smtp.smtpsPort !== null) endpoints.push({ name: 'SMTPS', url: `smtps://${hostForUrl(config.host)}:${smtp.smtpsPort}` });
+    endpoints.push({ name: 'Database', url: database.embedded ? `${redact(database.url)} (embedded)` : redact(database.url) });
+    endpoints.push({ name: 'TLS certificate', url: tls.source });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      smtpPort: smtp.smtpPort,
+      smtpsPort: smtp.smtpsPort,
+      database,
+      parser,
+      endpoints,
+      dataDir,
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The banner shows where the database is, never its password. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+export function formatBanner(running: Pick<RunningLetterbox, 'endpoints' | 'dataDir'>): string {
+  const width = Math.max(...running.endpoints.map((e) => e.name.length), 'Data directory'.length);
+  const lines = ['Letterbox is running', ...running.endpoints.map((e) => `  ${e.name.padEnd(width)}  ${e.url}`)];
+  lines.push(`  ${'Data directory'.padEnd(width)}  ${running.dataDir}`);
+  return lines.join('\n');
+}

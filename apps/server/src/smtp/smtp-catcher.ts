@@ -1,0 +1,121 @@
+// The SMTP catcher: smtp-server on the SMTP port (STARTTLS offered) and, optionally, on an
+// implicit-TLS port. Advertised: PIPELINING, 8BITMIME, SMTPUTF8, SIZE, ENHANCEDSTATUSCODES,
+// STARTTLS, AUTH PLAIN LOGIN CRAM-MD5 - each covered by test/smtp. DSN and REQUIRETLS are hidden:
+// we neither generate delivery notifications nor relay, so advertising them would be a lie.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import type { LetterboxConfig } from '../config.ts';
+import type { MessageIngester } from '../domain/messages/ingest-message.ts';
+import type { Logger } from '../logger.ts';
+import type { TlsKeyPair } from '../tls/self-signed-certificate.ts';
+import { onAuth } from './on-auth.ts';
+import { onData } from './on-data.ts';
+import { onRcptTo } from './on-rcpt-to.ts';
+
+/**
+ * Simultaneous SMTP connections per listener. Each may hold one message in memory while it is
+ * stored, so this times the size limit bounds the catcher's buffers; load tests use ~100. Past
+ * it smtp-server answers 421 4.4.2 "Too many connected clients".
+ */
+export const MAX_SMTP_CONNECTIONS = 1000;
+/** Idle clients are dropped after this long (421), as smtp-server's default; slow CI is not idle. */
+const SOCKET_TIMEOUT_MS = 60_000;
+/** How long shutdown waits for messages being received/stored before closing connections. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface SmtpCatcher {
+  smtpPort: number;
+  smtpsPort: number | null;
+  /** Stop accepting (late commands get 421), finish in-flight messages, close connections. */
+  stop(): Promise<void>;
+}
+
+export interface SmtpCatcherOptions {
+  config: Pick<LetterboxConfig, 'host' | 'hostname' | 'smtpPort' | 'smtpsPort' | 'maxMessageSize' | 'smtpAuth' | 'smtpCredentials'>;
+  tls: TlsKeyPair;
+  ingester: MessageIngester;
+  log: Logger;
+}
+
+export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<SmtpCatcher> {
+  const { config, log } = options;
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+
+  const serverOptions = (secure: boolean): SMTPServerOptions => ({
+    secure,
+    key: options.tls.key,
+    cert: options.tls.cert,
+    name: config.hostname,
+    banner: 'Letterbox ESMTP: every message is caught, none is delivered',
+    size: config.maxMessageSize,
+    rejectOversized: true,
+    authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
+    authOptional: config.smtpAuth === 'open',
+    // A sandbox on loopback: clients (and test suites) authenticate without TLS.
+    allowInsecureAuth: true,
+    disableReverseLookup: true,
+    hideENHANCEDSTATUSCODES: false,
+    hideDSN: true,
+    hideREQUIRETLS: true,
+    maxClients: MAX_SMTP_CONNECTIONS,
+    socketTimeout: SOCKET_TIMEOUT_MS,
+    closeTimeout: SHUTDOWN_GRACE_MS,
+    logger: false,
+    onAuth: onAuth({ mode: config.smtpAuth, credentials: config.smtpCredentials }),
+    onRcptTo: onRcptTo(),
+    onData: onData({ ingester: options.ingester, maxMessageSize: config.maxMessageSize, log, track }),
+  });
+
+  const servers: SMTPServer[] = [];
+  const listen = async (secure: boolean, port: number): Promise<number> => {
+    const server = new SMTPServer(serverOptions(secure));
+    server.on('error', (error) => log.warn(`smtp${secure ? 's' : ''}: ${error.message}`));
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(port, config.host, () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (server.server.address() as AddressInfo).port;
+  };
+
+  try {
+    const smtpPort = await listen(false, config.smtpPort);
+    const smtpsPort = config.smtpsPort === null ? null : await listen(true, config.smtpsPort);
+    return { smtpPort, smtpsPort, stop: () => stop(servers, inFlight) };
+  } catch (error) {
+    await stop(servers, inFlight);
+    throw error;
+  }
+}
+
+async function stop(servers: SMTPServer[], inFlight: Set<Promise<unknown>>): Promise<void> {
+  // close() stops the listener at once and makes every later command get 421 4.4.2.
+  const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+  const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+  await Promise.race([Promise.allSettled([...inFlight]), grace]);
+  // Everything received has been answered: tell the idle clients now instead of at the timeout.
+  for (const server of servers) {
+    for (const connection of connectionsOf(server)) {
+      connection.send(421, 'Server shutting down');
+      connection.close();
+    }
+  }
+  await Promise.all(closed);
+}
+
+interface ClosableConnection {
+  send(code: number, message: string): void;
+  close(): void;
+}
+
+function connectionsOf(server: SMTPServer): ClosableConnection[] {
+  const connections = (server as unknown as { connections?: Set<ClosableConnection> }).connections;
+  return connections ? [...connections] : [];
+}
