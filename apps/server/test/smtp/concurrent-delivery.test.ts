@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CATCH_ALL_ADDRESS } from '../../src/config.ts';
+import { dataPayload, RawSmtpClient } from './support/raw-smtp-client.ts';
+import { startTestLetterbox, type TestLetterbox } from './support/test-letterbox.ts';
+
+const CONNECTIONS = 100;
+const MESSAGES_PER_CONNECTION = 10;
+const RECIPIENTS_PER_MESSAGE = 3;
+/** Few shared addresses, so every mailbox gets many concurrent deliveries. */
+const ADDRESS_POOL = 7;
+
+let server: TestLetterbox;
+beforeAll(async () => {
+  server = await startTestLetterbox();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function deliverFrom(connection: number): Promise<void> {
+  const { client } = await RawSmtpClient.connect(server.letterbox.smtpPort);
+  await client.command('EHLO load.test');
+  for (let m = 0; m < MESSAGES_PER_CONNECTION; m++) {
+    const recipients = Array.from({ length: RECIPIENTS_PER_MESSAGE }, (_, k) => `user${(connection + m + k) % ADDRESS_POOL}@conc.test`);
+    // The whole transaction in one write (PIPELINING), then one reply per command.
+    client.write(
+      Buffer.concat([
+        Buffer.from(`MAIL FROM:<c${connection}@sender.test>\r\n${recipients.map((r) => `RCPT TO:<${r}>\r\n`).join('')}DATA\r\n`),
+        dataPayload(`Subject: c${connection}-m${m}\r\n\r\nbody ${connection}/${m}\r\n`),
+      ]),
+    );
+    const codes: number[] = [];
+    for (let i = 0; i < RECIPIENTS_PER_MESSAGE + 3; i++) codes.push((await client.read()).code);
+    expect(codes).toEqual([250, ...recipients.map(() => 250), 354, 250]);
+  }
+  await client.quit();
+}
+
+describe(`${CONNECTIONS} concurrent connections x ${MESSAGES_PER_CONNECTION} messages x ${RECIPIENTS_PER_MESSAGE} recipients`, () => {
+  it('stores every message once and gives every mailbox ascending, gap-free, unique UIDs and modseqs', async () => {
+    await Promise.all(Array.from({ length: CONNECTIONS }, (_, c) => deliverFrom(c)));
+    const total = CONNECTIONS * MESSAGES_PER_CONNECTION;
+
+    const subjects = await server.db.query<{ subject: string; n: number }>(
+      `SELECT substring(convert_from(raw, 'UTF8') from 'Subject: ([^\r]*)') AS subject, count(*)::int AS n FROM messages GROUP BY 1`,
+    );
+    expect(subjects.rows).toHaveLength(total);
+    expect(subjects.rows.every((r) => r.n === 1)).toBe(true);
+
+    const perMessage = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mailbox_messages GROUP BY "messageId"');
+    expect(perMessage.rows).toHaveLength(total);
+    expect(perMessage.rows.every((r) => r.n === RECIPIENTS_PER_MESSAGE + 1)).toBe(true);
+
+    const mailboxes = await server.db.query<{ address: string; uid_next: number; highest_modseq: string; uids: number[]; modseqs: string[] }>(
+      `SELECT a.address, m."uidNext" AS uid_next, m."highestModseq" AS highest_modseq,
+              array_agg(e.uid ORDER BY e.uid) AS uids, array_agg(e.modseq ORDER BY e.uid) AS modseqs
+         FROM mailboxes m JOIN accounts a ON a.id = m."accountId" JOIN mailbox_messages e ON e."mailboxId" = m.id
+        GROUP BY a.address, m."uidNext", m."highestModseq"`,
+    );
+    expect(mailboxes.rows).toHaveLength(ADDRESS_POOL + 1);
+    for (const mailbox of mailboxes.rows) {
+      const n = mailbox.uids.length;
+      expect(mailbox.uids, mailbox.address).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      expect(mailbox.uid_next, mailbox.address).toBe(n + 1);
+      const modseqs = mailbox.modseqs.map(Number);
+      for (let i = 1; i < n; i++) expect(modseqs[i]!, mailbox.address).toBeGreaterThan(modseqs[i - 1]!);
+      expect(Number(mailbox.highest_modseq)).toBe(modseqs[n - 1]);
+    }
+    const catchAll = mailboxes.rows.find((m) => m.address === DEFAULT_CATCH_ALL_ADDRESS)!;
+    expect(catchAll.uids).toHaveLength(total);
+  });
+});
