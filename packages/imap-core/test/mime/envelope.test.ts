@@ -66,6 +66,12 @@ describe('ENVELOPE', () => {
     );
   });
 
+  it('trims only ASCII whitespace: a Subject ending in UTF-8 "à" (C3 A0) keeps its last octet', () => {
+    const raw = Buffer.concat([Buffer.from('Subject: voil'), Buffer.from([0xc3, 0xa0]), Buffer.from(' \r\n\r\nx')]);
+    const v = envelope(raw, parseMime(raw)) as unknown[];
+    expect((v[1] as Buffer).equals(Buffer.from('voilà'))).toBe(true);
+  });
+
   const addressCases: [string, string][] = [
     ['To: grp: a@b.c;', '((NIL NIL "grp" NIL)(NIL NIL "a" "b.c")(NIL NIL NIL NIL))'],
     ['To: undisclosed-recipients:;', '((NIL NIL "undisclosed-recipients" NIL)(NIL NIL NIL NIL))'],
