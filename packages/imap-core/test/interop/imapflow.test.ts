@@ -26,8 +26,7 @@ describe('imapflow 2.1.2 against the memory server', () => {
     const special = Object.fromEntries(list.map((m) => [m.path, m.specialUse ?? null]));
     expect(special).toMatchObject({ INBOX: '\\Inbox', Sent: '\\Sent', Drafts: '\\Drafts', Trash: '\\Trash', Junk: '\\Junk', Archive: '\\Archive' });
     const status = await client.status('INBOX', { messages: true, uidNext: true, uidValidity: true, unseen: true });
-    expect(status).toMatchObject({ messages: 4, uidNext: 5, unseen: 4 });
-    expect(Number(status.uidValidity)).toBe(1700000000);
+    expect(status).toMatchObject({ messages: 4, uidNext: 5, unseen: 4, uidValidity: 1700000000n });
   });
 
   it('fetches every item kind', async () => {
