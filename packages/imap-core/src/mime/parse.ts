@@ -94,7 +94,92 @@ export function parseMime(raw: Buffer, limits: MimeLimits = {}): MimeNode {
     maxDepth: limits.maxDepth ?? MAX_MIME_DEPTH,
     maxParts: limits.maxParts ?? MAX_MIME_PARTS,
   };
-  return parseEntity(state, 0, raw.length, 0, defaultTextPlain());
+  const root = parseHeaders(state, 0, raw.length, 0, defaultTextPlain());
+  if (isContainer(root)) root.defer(state);
+  return root;
+}
+
+/**
+ * The node class. Only a root made by parseMime can be lazy: its body is parsed on first use of
+ * `children`, `message`, `contentType` or `opaque` (all at once, same order and limits as an eager
+ * parse, so the tree is identical). ENVELOPE, HEADER and HEADER.FIELDS read only `headers` and
+ * offsets, so `FETCH 1:* (ENVELOPE)` never splits multipart bodies it does not need. Getters live
+ * on the prototype, so eager nodes pay one field check.
+ */
+class Node implements MimeNode {
+  hasContentType = false;
+  disposition: ContentDisposition | null = null;
+  contentId: string | null = null;
+  description: string | null = null;
+  encoding: string | null = null;
+  language: string[] | null = null;
+  location: string | null = null;
+  md5: string | null = null;
+  private _children: MimeNode[] = [];
+  private _message: MimeNode | null = null;
+  private _contentType: ContentType;
+  private _opaque: boolean;
+  /** Set while the body is still to be parsed. */
+  private pending: ParseState | null = null;
+
+  constructor(
+    readonly headerStart: number,
+    readonly headerEnd: number,
+    readonly bodyStart: number,
+    readonly bodyEnd: number,
+    readonly headers: HeaderField[],
+    contentType: ContentType,
+    readonly depth: number,
+    opaque: boolean,
+  ) {
+    this._contentType = contentType;
+    this._opaque = opaque;
+  }
+
+  defer(state: ParseState): void {
+    this.pending = state;
+  }
+
+  private expand(): void {
+    const state = this.pending;
+    if (state) {
+      this.pending = null;
+      parseBody(state, this);
+    }
+  }
+
+  get children(): MimeNode[] {
+    if (this.pending) this.expand();
+    return this._children;
+  }
+  set children(v: MimeNode[]) {
+    if (this.pending) this.expand();
+    this._children = v;
+  }
+  get message(): MimeNode | null {
+    if (this.pending) this.expand();
+    return this._message;
+  }
+  set message(v: MimeNode | null) {
+    if (this.pending) this.expand();
+    this._message = v;
+  }
+  get contentType(): ContentType {
+    if (this.pending) this.expand();
+    return this._contentType;
+  }
+  set contentType(v: ContentType) {
+    if (this.pending) this.expand();
+    this._contentType = v;
+  }
+  get opaque(): boolean {
+    if (this.pending) this.expand();
+    return this._opaque;
+  }
+  set opaque(v: boolean) {
+    if (this.pending) this.expand();
+    this._opaque = v;
+  }
 }
 
 function defaultTextPlain(): ContentType {
@@ -102,30 +187,23 @@ function defaultTextPlain(): ContentType {
 }
 
 function parseEntity(state: ParseState, start: number, end: number, depth: number, dflt: ContentType): MimeNode {
+  const node = parseHeaders(state, start, end, depth, dflt);
+  if (isContainer(node)) parseBody(state, node);
+  return node;
+}
+
+function isContainer(node: MimeNode): boolean {
+  const { type, subtype } = node.contentType;
+  return type === 'multipart' || (type === 'message' && (subtype === 'rfc822' || subtype === 'global'));
+}
+
+/** A node from its header block; the body of a container is not looked at yet. */
+function parseHeaders(state: ParseState, start: number, end: number, depth: number, dflt: ContentType): Node {
   const { raw } = state;
   state.parts++;
   const block = parseHeaderBlock(raw, start, end);
   const fields = block.fields;
-  const node: MimeNode = {
-    headerStart: start,
-    headerEnd: block.bodyStart,
-    bodyStart: block.bodyStart,
-    bodyEnd: end,
-    headers: fields,
-    contentType: dflt,
-    hasContentType: false,
-    disposition: null,
-    contentId: null,
-    description: null,
-    encoding: null,
-    language: null,
-    location: null,
-    md5: null,
-    children: [],
-    message: null,
-    depth,
-    opaque: block.truncated,
-  };
+  const node = new Node(start, block.bodyStart, block.bodyStart, end, fields, dflt, depth, block.truncated);
 
   // One pass over the fields; the first occurrence of each counts.
   let ct: HeaderField | undefined;
@@ -181,23 +259,34 @@ function parseEntity(state: ParseState, start: number, end: number, depth: numbe
     node.language = list.length ? list : null;
   }
 
-  const { type, subtype } = node.contentType;
-  const isContainer = type === 'multipart' || (type === 'message' && (subtype === 'rfc822' || subtype === 'global'));
-  if (!isContainer) return node;
+  return node;
+}
 
+/** Parses the body of a multipart or message/rfc822|global node into children / message. */
+function parseBody(state: ParseState, node: MimeNode): void {
+  const { raw } = state;
+  const { type, subtype } = node.contentType;
+  const depth = node.depth;
   if (node.opaque || depth >= state.maxDepth || state.parts >= state.maxParts) {
-    return degrade(node);
+    degrade(node);
+    return;
   }
 
   if (type === 'message') {
     node.message = parseEntity(state, node.bodyStart, node.bodyEnd, depth + 1, defaultTextPlain());
-    return node;
+    return;
   }
 
   const boundary = node.contentType.params.find(([k]) => k.toLowerCase() === 'boundary')?.[1];
-  if (!boundary || boundary.length > 200) return degrade(node);
+  if (!boundary || boundary.length > 200) {
+    degrade(node);
+    return;
+  }
   const ranges = splitMultipart(raw, node.bodyStart, node.bodyEnd, Buffer.from('--' + boundary, 'latin1'));
-  if (ranges.length === 0) return degrade(node);
+  if (ranges.length === 0) {
+    degrade(node);
+    return;
+  }
   const childDefault: () => ContentType =
     subtype === 'digest' ? () => ({ type: 'message', subtype: 'rfc822', params: [] }) : defaultTextPlain;
   for (const [s, e] of ranges) {
@@ -209,7 +298,6 @@ function parseEntity(state: ParseState, start: number, end: number, depth: numbe
     }
     node.children.push(parseEntity(state, s, e, depth + 1, childDefault()));
   }
-  return node;
 }
 
 /** A container the parser will not look into: an application/octet-stream leaf with its params. */
