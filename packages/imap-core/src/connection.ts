@@ -311,6 +311,9 @@ export class Connection {
   }
 
   setAuthenticated(user: string): void {
+    if (this.ctx.connectionsOf(user) >= this.limits.maxConnectionsPerUser) {
+      throw ImapError.no('Too many connections for this user', 'LIMIT');
+    }
     this.user = user;
     this.state = 'authenticated';
   }

@@ -46,6 +46,15 @@ export interface ImapLimits {
   maxIdPairs: number;
   maxIdFieldBytes: number;
   maxIdValueBytes: number;
+  /** Connections in total, per client IP and per user (Dovecot `mail_max_userip_connections`; WildDuck 15/user).
+   *  Raise the per-IP value for Microsoft's cloud ranges: new Outlook syncs many users from few addresses. */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxConnectionsPerUser: number;
+  /** Mailboxes one user may create (WildDuck MAX_MAILBOXES is 1500). */
+  maxMailboxesPerUser: number;
+  /** Longest keyword (user flag) a client may store. */
+  maxKeywordBytes: number;
   /** Longest mailbox name in octets and deepest hierarchy (IMAP.md §4). */
   maxMailboxNameBytes: number;
   maxMailboxDepth: number;
@@ -77,6 +86,11 @@ export const DEFAULT_LIMITS: Readonly<ImapLimits> = Object.freeze({
   maxIdPairs: 30,
   maxIdFieldBytes: 30,
   maxIdValueBytes: 1024,
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 100,
+  maxConnectionsPerUser: 20,
+  maxMailboxesPerUser: 1000,
+  maxKeywordBytes: 100,
   maxMailboxNameBytes: 1024,
   maxMailboxDepth: 16,
 });

@@ -41,6 +41,8 @@ export interface ServerContext {
   greeting: string;
   logger: ImapLogger;
   onClosed(conn: Connection): void;
+  /** Open connections authenticated as `user`. */
+  connectionsOf(user: string): number;
 }
 
 const consoleLogger: ImapLogger = { error: (message, err) => console.error(message, err) };
@@ -62,8 +64,17 @@ export class ImapServer {
       greeting: options.greeting ?? 'Letterbox IMAP4rev1 ready',
       logger: options.logger ?? consoleLogger,
       onClosed: (conn) => this.connections.delete(conn),
+      connectionsOf: (user) => [...this.connections].filter((c) => c.user === user).length,
     };
     const onSocket = (socket: Socket): void => {
+      const { maxConnections, maxConnectionsPerIp } = this.ctx.limits;
+      const ip = socket.remoteAddress ?? '';
+      const fromIp = [...this.connections].filter((c) => c.remoteAddress === ip).length;
+      if (this.connections.size >= maxConnections || fromIp >= maxConnectionsPerIp) {
+        socket.on('error', () => {});
+        socket.end('* BYE Too many connections\r\n');
+        return;
+      }
       const conn = new Connection(socket, this.ctx);
       this.connections.add(conn);
       void conn.serve();

@@ -15,6 +15,8 @@ export const create = defineCommand({
   async run({ conn }, rawName) {
     if (rawName === 'INBOX') throw ImapError.alreadyExists('INBOX always exists');
     const name = validateNewName(conn, rawName);
+    const count = (await conn.backendSession.listMailboxes()).length;
+    if (count >= conn.limits.maxMailboxesPerUser) throw ImapError.no('Too many mailboxes', 'LIMIT');
     await createParents(conn, name);
     await conn.backendSession.create(name);
   },

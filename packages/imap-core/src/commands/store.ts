@@ -28,6 +28,7 @@ export const store = defineCommand({
   },
   async run({ conn, numKind }, { set, mode, silent, flags }) {
     const view = requireView(conn);
+    if (flags.some((f) => Buffer.byteLength(f) > conn.limits.maxKeywordBytes)) throw ImapError.no('Keyword too long', 'LIMIT');
     if (view.readOnly) throw ImapError.no('Mailbox is read-only', 'READ-ONLY');
     const uids = resolveSet(view, set, numKind);
     if (uids.length === 0) return;

@@ -407,7 +407,8 @@ export class MemorySession implements ImapSession, SupportsMove, SupportsChangeN
     for (const m of box.inSet(request.uids)) {
       const before = [...m.flags].sort().join(' ');
       if (request.mode === 'replace') m.flags = new Set(request.flags);
-      else for (const f of request.flags) request.mode === 'add' ? m.flags.add(f) : m.flags.delete(f);
+      else if (request.mode === 'add') for (const f of request.flags) m.flags.add(f);
+      else for (const f of request.flags) m.flags.delete(f);
       if ([...m.flags].sort().join(' ') !== before) m.modseq = box.record('flags', m.uid, this.id);
       await sink({ uid: m.uid, flags: this.flagsOf(m), modseq: m.modseq });
     }
