@@ -7,7 +7,8 @@
 // set (any database there is left untouched), otherwise on a throwaway embedded PostgreSQL.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import {
   LOCKFILE_NAME,
@@ -34,10 +35,20 @@ function migrationTimestamp(date: Date): string {
 }
 
 async function main(): Promise<void> {
-  const name = process.argv[2];
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      // For tests of this command; the project has one schema and one migrations folder.
+      schema: { type: 'string', default: SCHEMA_PATH },
+      migrations: { type: 'string', default: MIGRATIONS_DIR },
+    },
+  });
+  const name = positionals[0];
   if (!name || !/^[A-Za-z0-9_-]+$/.test(name)) {
     throw new Error('usage: pnpm db:migration <name>   (letters, digits, _ and - only)');
   }
+  const schemaPath = resolve(values.schema);
+  const migrationsDir = resolve(values.migrations);
   const serverUrl = process.env.SHADOW_DATABASE_URL ?? process.env.DATABASE_URL;
   let scratch: { server: EmbeddedPostgres; dir: string } | undefined;
   if (!serverUrl) {
@@ -45,14 +56,14 @@ async function main(): Promise<void> {
     scratch = { dir, server: await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: 0 }) };
   }
   try {
-    const { engine, close } = await openSchemaEngine(serverUrl ?? scratch!.server.url);
+    const { engine, close } = await openSchemaEngine(serverUrl ?? scratch!.server.url, { schemaPath });
     try {
-      const migrations = await readMigrationsList();
+      const migrations = await readMigrationsList(migrationsDir);
       // The engine reads the provider from the lockfile; before the first migration there is none.
       migrations.lockfile.content ??= LOCKFILE_CONTENT;
       const diff = await engine.diff({
         from: { tag: 'migrations', ...migrations },
-        to: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: await readFile(SCHEMA_PATH, 'utf8') }] },
+        to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }] },
         script: true,
         exitCode: true,
         filters: NO_FILTER,
@@ -62,10 +73,10 @@ async function main(): Promise<void> {
         process.exitCode = 1;
         return;
       }
-      const dir = join(MIGRATIONS_DIR, `${migrationTimestamp(new Date())}_${name}`);
+      const dir = join(migrationsDir, `${migrationTimestamp(new Date())}_${name}`);
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, MIGRATION_FILE), diff.stdout);
-      await writeFile(join(MIGRATIONS_DIR, LOCKFILE_NAME), LOCKFILE_CONTENT);
+      await writeFile(join(migrationsDir, LOCKFILE_NAME), LOCKFILE_CONTENT);
       console.log(`wrote ${relative(process.cwd(), join(dir, MIGRATION_FILE))}`);
     } finally {
       await close();

@@ -84,16 +84,17 @@ export interface EngineHandle {
  */
 export async function openSchemaEngine(
   databaseUrl: string,
-  options: { log?: (message: string) => void } = {},
+  options: { schemaPath?: string; log?: (message: string) => void } = {},
 ): Promise<EngineHandle> {
   const glue = await loadGlue();
   const factory = new EngineAdapterFactory(databaseUrl);
-  const schema = await readFile(SCHEMA_PATH, 'utf8');
+  const schemaPath = options.schemaPath ?? SCHEMA_PATH;
+  const schema = await readFile(schemaPath, 'utf8');
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   let engine: SchemaEngine;
   try {
     engine = await glue.SchemaEngine.new(
-      { datamodels: [[SCHEMA_PATH, schema]] },
+      { datamodels: [[schemaPath, schema]] },
       (message: string) => options.log?.(message),
       adapter,
     );

@@ -10,8 +10,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const { adminUrl, template } = inject('letterboxDatabase');
+export function createTestDatabase(): Promise<TestDatabase> {
+  return create(inject('letterboxDatabase').template);
+}
+
+/** A database with no tables at all, for tests of migrations themselves. */
+export function createEmptyDatabase(): Promise<TestDatabase> {
+  return create('template0');
+}
+
+async function create(template: string): Promise<TestDatabase> {
+  const { adminUrl } = inject('letterboxDatabase');
   const name = `letterbox_test_${randomBytes(6).toString('hex')}`;
   await admin(adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   let dropped: Promise<void> | undefined;

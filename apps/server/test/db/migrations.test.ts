@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATION_LOCK_KEY, applyMigrations } from '../../src/db/migrate.ts';
+import { MIGRATIONS_DIR } from '../../src/db/schema-engine.ts';
+import { createEmptyDatabase, type TestDatabase } from '../helpers/database.ts';
+
+/** Long enough for an unserialised run to have created its tables on a slow machine. */
+const LOCK_WAIT_OBSERVATION_MS = 1_500;
+
+const migrationNames = async () =>
+  (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+
+describe('applyMigrations', () => {
+  const databases: TestDatabase[] = [];
+  const emptyDatabase = async () => {
+    const db = await createEmptyDatabase();
+    databases.push(db);
+    return db;
+  };
+  afterEach(async () => {
+    await Promise.all(databases.splice(0).map((db) => db.drop()));
+  });
+
+  it('applies every migration to an empty database, and nothing the second time', async () => {
+    const db = await emptyDatabase();
+    const expected = await migrationNames();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await applyMigrations(db.url)).toEqual(expected);
+    expect(await applyMigrations(db.url)).toEqual([]);
+    const tables = await query(db.url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+    expect(tables.map((r) => r.tablename)).toEqual(
+      ['_prisma_migrations', 'accounts', 'attachments', 'mailbox_messages', 'mailboxes', 'messages', 'subscriptions'],
+    );
+  });
+
+  it("records them in _prisma_migrations as Prisma's own migrate deploy does", async () => {
+    const db = await emptyDatabase();
+    await applyMigrations(db.url);
+    const rows = await query(db.url, 'SELECT * FROM _prisma_migrations ORDER BY migration_name');
+    const names = await migrationNames();
+    expect(rows.map((r) => r.migration_name)).toEqual(names);
+    for (const [index, row] of rows.entries()) {
+      const script = await readFile(join(MIGRATIONS_DIR, names[index]!, 'migration.sql'));
+      expect(row).toMatchObject({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        // Prisma compares this with the file to detect edited migrations.
+        checksum: createHash('sha256').update(script).digest('hex'),
+        logs: null,
+        rolled_back_at: null,
+        applied_steps_count: 1,
+      });
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.started_at).toBeInstanceOf(Date);
+    }
+  });
+
+  it('applies each migration once when five nodes start at the same moment', async () => {
+    const db = await emptyDatabase();
+    const results = await Promise.all(Array.from({ length: 5 }, () => applyMigrations(db.url)));
+    const names = await migrationNames();
+    expect(results.flat().sort()).toEqual(names);
+    const rows = await query(db.url, 'SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY 1 ORDER BY 1');
+    expect(rows).toEqual(names.map((name) => ({ migration_name: name, n: 1 })));
+  });
+
+  it('waits for the migration lock held by another node before touching the database', async () => {
+    const db = await emptyDatabase();
+    const otherNode = new pg.Client({ connectionString: db.url });
+    await otherNode.connect();
+    try {
+      await otherNode.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      let finished = false;
+      const applying = applyMigrations(db.url).finally(() => (finished = true));
+      await new Promise((resolve) => setTimeout(resolve, LOCK_WAIT_OBSERVATION_MS));
+      expect(finished).toBe(false);
+      const [table] = await query(db.url, `SELECT to_regclass('_prisma_migrations')::text AS name`);
+      expect(table).toEqual({ name: null });
+      await otherNode.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      expect(await applying).toEqual(await migrationNames());
+    } finally {
+      await otherNode.end();
+    }
+  });
+
+  it('stores raw message bytes with lz4, or uncompressed where PostgreSQL lacks lz4', async () => {
+    const db = await emptyDatabase();
+    await applyMigrations(db.url);
+    const [column] = await query(
+      db.url,
+      `SELECT attcompression::text AS compression, attstorage::text AS storage
+         FROM pg_attribute WHERE attrelid = 'messages'::regclass AND attname = 'raw'`,
+    );
+    expect([{ compression: 'l', storage: 'x' }, { compression: '', storage: 'e' }]).toContainEqual(column);
+  });
+});
+
+async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
