@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
+import type { AuthBackoff } from './auth-backoff.ts';
 import { supportsChangeNotifications, type ImapSession } from './backend.ts';
 import { capabilities } from './capabilities.ts';
 import type { CommandResult, CommandSpec, ConnState } from './command.ts';
@@ -259,6 +260,10 @@ export class Connection {
 
   get plaintextAuthAllowed(): boolean {
     return this.secure || this.ctx.allowInsecureAuth;
+  }
+
+  get authBackoff(): AuthBackoff {
+    return this.ctx.authBackoff;
   }
 
   get serverId(): Record<string, string> {

@@ -28,6 +28,10 @@ export interface ImapLimits {
   maxAuthFailures: number;
   /** Delay before every authentication failure reply (Dovecot `auth_failure_delay`), slows password guessing. */
   authFailureDelayMs: number;
+  /** Cap of the exponential backoff per client IP and user name (doubling from authFailureDelayMs). */
+  maxAuthFailureDelayMs: number;
+  /** Quiet time after which the backoff for an IP and user starts again from authFailureDelayMs. */
+  authBackoffResetMs: number;
   /** Unsent output above which the connection stops executing commands until the socket drains (RFC 9051 §5.3). */
   outputPauseBytes: number;
   /** Unsent output above which the client is considered dead and the connection is dropped. */
@@ -76,6 +80,8 @@ export const DEFAULT_LIMITS: Readonly<ImapLimits> = Object.freeze({
   maxPreAuthCommands: 20,
   maxAuthFailures: 3,
   authFailureDelayMs: 2_000,
+  maxAuthFailureDelayMs: 30_000,
+  authBackoffResetMs: 15 * 60_000,
   outputPauseBytes: 1 * MiB,
   outputDropBytes: 64 * MiB,
   maxBufferedInputBytes: 256 * KiB,

@@ -7,6 +7,7 @@ import tls, { type SecureContext, type SecureContextOptions } from 'node:tls';
 import type { ImapBackend } from './backend.ts';
 import type { CommandSpec } from './command.ts';
 import { commandRegistry } from './commands/index.ts';
+import { AuthBackoff } from './auth-backoff.ts';
 import { Connection } from './connection.ts';
 import { resolveLimits, type ImapLimits } from './limits.ts';
 
@@ -43,6 +44,7 @@ export interface ServerContext {
   onClosed(conn: Connection): void;
   /** Open connections authenticated as `user`. */
   connectionsOf(user: string): number;
+  authBackoff: AuthBackoff;
 }
 
 const consoleLogger: ImapLogger = { error: (message, err) => console.error(message, err) };
@@ -53,10 +55,11 @@ export class ImapServer {
   private readonly ctx: ServerContext;
 
   constructor(options: ImapServerOptions) {
+    const limits = resolveLimits(options.limits);
     const secureContext = options.tls ? tls.createSecureContext({ minVersion: 'TLSv1.2', ...options.tls }) : null;
     this.ctx = {
       backend: options.backend,
-      limits: resolveLimits(options.limits),
+      limits,
       commands: commandRegistry,
       startTlsContext: options.implicitTls ? null : secureContext,
       allowInsecureAuth: options.allowInsecureAuth ?? false,
@@ -65,6 +68,7 @@ export class ImapServer {
       logger: options.logger ?? consoleLogger,
       onClosed: (conn) => this.connections.delete(conn),
       connectionsOf: (user) => [...this.connections].filter((c) => c.user === user).length,
+      authBackoff: new AuthBackoff(limits.authFailureDelayMs, limits.maxAuthFailureDelayMs, limits.authBackoffResetMs),
     };
     const onSocket = (socket: Socket): void => {
       const { maxConnections, maxConnectionsPerIp } = this.ctx.limits;

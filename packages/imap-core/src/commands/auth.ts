@@ -15,15 +15,17 @@ export async function authenticateUser(conn: Connection, tag: string, username: 
     await conn.backendSession.login(username, password);
   } catch (err) {
     if (!(err instanceof ImapError)) throw err;
-    await failAuthentication(conn, tag);
+    await failAuthentication(conn, tag, username);
   }
+  conn.authBackoff.succeed(conn.remoteAddress, username);
   conn.setAuthenticated(username);
   return { code: `CAPABILITY ${conn.capabilities().join(' ')}`, text: 'Logged in' };
 }
 
 /** Waits the failure delay, then throws the NO (or, past the limit, replies NO and ends with BYE). */
-export async function failAuthentication(conn: Connection, tag: string): Promise<never> {
-  await new Promise((resolve) => setTimeout(resolve, conn.limits.authFailureDelayMs));
+export async function failAuthentication(conn: Connection, tag: string, username: string): Promise<never> {
+  const delay = conn.authBackoff.fail(conn.remoteAddress, username);
+  await new Promise((resolve) => setTimeout(resolve, delay));
   if (++conn.authFailures >= conn.limits.maxAuthFailures) {
     conn.writeLine(`${tag} NO [AUTHENTICATIONFAILED] Authentication failed`);
     throw ImapError.bye('Too many authentication failures');

@@ -42,7 +42,7 @@ export const authenticate = defineCommand({
       if (parts.length !== 3) throw ImapError.bad('Malformed PLAIN response');
       const [authzid, authcid, password] = parts as [string, string, string];
       // We act for no one else: the authorization identity must be empty or the user itself.
-      if (authzid !== '' && authzid !== authcid) return failAuthentication(conn, tag);
+      if (authzid !== '' && authzid !== authcid) return failAuthentication(conn, tag, authcid);
       return authenticateUser(conn, tag, authcid, password);
     }
     if (mechanism === 'LOGIN') {

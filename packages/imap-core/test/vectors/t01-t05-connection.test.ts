@@ -146,3 +146,13 @@ describe('T05 tags', () => {
     expect((await t.send('x1 FROB')).tagged).toMatch(/^x1 BAD /);
   });
 });
+
+describe('implicit TLS (M7)', () => {
+  it('speaks TLS from the first byte, advertises neither STARTTLS nor LOGINDISABLED, and refuses STARTTLS', async () => {
+    ({ server } = await fixtureServer({ tls: await testTls(), implicitTls: true, allowInsecureAuth: false }));
+    const t = await server.connect();
+    expect(t.greeting).toMatch(/^\* OK \[CAPABILITY IMAP4rev1 SASL-IR LITERAL\+ ID ENABLE IDLE AUTH=PLAIN AUTH=LOGIN\] /);
+    expect((await t.send('a1 STARTTLS')).tagged).toMatch(/^a1 BAD /);
+    expect((await t.send('a2 LOGIN t@sandbox.test pw')).tagged).toMatch(/^a2 OK /);
+  });
+});
