@@ -84,8 +84,8 @@ export class ImapServer {
       void conn.serve();
     };
     if (options.implicitTls) {
-      if (!secureContext) throw new Error('implicitTls needs tls key and cert');
-      this.server = tls.createServer({ secureContext, minVersion: 'TLSv1.2' }, onSocket);
+      if (!options.tls) throw new Error('implicitTls needs tls key and cert');
+      this.server = tls.createServer({ minVersion: 'TLSv1.2', ...options.tls }, onSocket);
       this.server.on('tlsClientError', () => {});
     } else {
       this.server = net.createServer(onSocket);
