@@ -58,6 +58,16 @@ export const list = defineCommand({
   parse(dec) {
     const reference = dec.sp().mailboxWire();
     const pattern = dec.sp().listMailbox();
+    // Apple Mail pipelines `LIST "" "*" RETURN (SPECIAL-USE)` without checking for LIST-EXTENDED;
+    // special-use attributes are always returned, so the option is accepted and needs nothing.
+    if (dec.maybeSp()) {
+      if (!dec.tryWord('RETURN')) dec.fail('Unexpected LIST arguments');
+      dec.sp().list(() => {
+        const option = dec.keyword();
+        if (option !== 'SPECIAL-USE' && option !== 'CHILDREN') dec.fail(`Unsupported LIST return option ${option}`);
+        return option;
+      });
+    }
     dec.end();
     return { reference, pattern };
   },

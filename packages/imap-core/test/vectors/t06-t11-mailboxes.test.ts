@@ -28,6 +28,13 @@ describe('T06 LIST / LSUB / NAMESPACE', () => {
     expect((await t.send('d5 NAMESPACE')).untagged).toEqual(['* NAMESPACE (("" "/")) NIL NIL']);
   });
 
+  it('accepts Apple Mail\'s LIST "" "*" RETURN (SPECIAL-USE)', async () => {
+    await start();
+    const r = await t.send('d6 LIST "" "*" RETURN (SPECIAL-USE)');
+    expect(r.untagged).toContain('* LIST (\\HasNoChildren \\Sent) "/" "Sent"');
+    expect((await t.send('d7 LIST "" "*" RETURN (STATUS (MESSAGES))')).tagged).toMatch(/^d7 BAD/);
+  });
+
   it('keeps subscriptions, also for names that do not exist', async () => {
     await start();
     await t.send('d1 UNSUBSCRIBE Junk');
