@@ -42,7 +42,9 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
     }
   };
   try {
-    const parser = startPendingMessageParser({ pool: database.pool, log });
+    // The parser backs off while ingest is busy; `ingester` is created just below.
+    let ingestBusy = () => false;
+    const parser = startPendingMessageParser({ pool: database.pool, log, ingestBusy: () => ingestBusy() });
     cleanups.push(() => parser.stop());
     const retention = startRetention({
       pool: database.pool,
@@ -57,6 +59,7 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
       log,
       onCommitted: () => parser.wake(),
     });
+    ingestBusy = () => ingester.busy();
     cleanups.push(() => ingester.whenIdle());
     const tls = await loadTlsKeyPair({ dataDir, certPath: config.tlsCertPath, keyPath: config.tlsKeyPath });
     const smtp = await startSmtpCatcher({ config, tls, ingester, log });

@@ -18,9 +18,11 @@ export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = {
   // 256 messages x ~3 mailbox rows keep one transaction's statements to a few hundred rows each,
   // far below the 65,535 bind-parameter limit, and one NOTIFY chunk per ~100 ids.
   maxBatchItems: 256,
-  // 16 MiB of raw bytes per transaction: bounds the size of the bind message and of what one
-  // failed transaction has to redo; a single bigger message still goes alone.
-  maxBatchBytes: 16 * 1024 * 1024,
+  // 4 MiB of raw bytes per transaction (80 messages of 50 KB): past a few dozen messages a
+  // bigger batch saves no fsyncs worth having, while pg copies the whole batch into one Bind
+  // message, so this bounds that transient memory (the RSS budget is 300 MB). A single bigger
+  // message still goes alone.
+  maxBatchBytes: 4 * 1024 * 1024,
   // Every transaction takes the catch-all INBOX row lock, so transactions serialise on it; a
   // second one in flight prepares (INSERT messages, accounts) while the first one commits. More
   // would only wait on the same lock while holding pool connections.

@@ -28,6 +28,8 @@ export interface MessageIngester {
   ingest(message: IncomingMessage): Promise<StoredMessage>;
   /** Resolves when nothing is waiting for or inside a transaction. */
   whenIdle(): Promise<void>;
+  /** True while messages are waiting for or inside a transaction. */
+  busy(): boolean;
 }
 
 export interface MessageIngesterOptions {
@@ -49,16 +51,18 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
   const storeWithRetry = async (batch: ReceivedMessage[]): Promise<StoredMessage[]> => {
     for (let attempt = 1; ; attempt++) {
       const client = await pool.connect();
-      let broken = false;
+      let failed = false;
       try {
         return await storeMessageBatch(client, batch, catchAllAddress);
       } catch (error) {
-        broken = isConnectionError(error);
+        failed = true;
         const code = (error as { code?: string }).code;
         if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE_SQLSTATES.has(code)) continue;
         throw error;
       } finally {
-        client.release(broken);
+        // After a failure the connection's state is unknown (a failed ROLLBACK leaves it inside
+        // an aborted transaction): replace it rather than hand it to the next batch.
+        client.release(failed);
       }
     }
   };
@@ -111,6 +115,7 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
       return result;
     },
     whenIdle: () => batcher.whenIdle(),
+    busy: () => batcher.pending > 0,
   };
 }
 

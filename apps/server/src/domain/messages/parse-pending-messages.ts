@@ -9,10 +9,26 @@ import type { Logger } from '../../logger.ts';
 import { parseMessage, type ParsedMessage } from './parse-message.ts';
 
 /**
- * One message at a time: mailparser runs on the event loop, so parallel parses would not finish
- * sooner, they would only hold more messages (up to the size limit each) in memory.
+ * Messages claimed per transaction: one commit (one WAL flush) for many parsed messages instead
+ * of one per message, which under load would cost PostgreSQL as much as the ingest itself.
  */
-const PARSE_CONCURRENCY = 1;
+const PARSE_BATCH_MESSAGES = 64;
+/**
+ * Raw bytes loaded per batch (mailparser holds a few times that while it works); a single bigger
+ * message is still parsed, alone.
+ */
+const PARSE_BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * mailparser runs on the event loop that also serves SMTP. A batch stops taking new messages
+ * after this much parsing; the rest stay pending for the next batch.
+ */
+const PARSE_SLICE_MS = 50;
+/**
+ * While ingest has messages queued or committing, the parser runs one slice per this interval:
+ * acknowledgements come first (the product), parsed views still make progress (at most
+ * PARSE_SLICE_MS / PARSE_BUSY_INTERVAL_MS = 20% of the event loop).
+ */
+const PARSE_BUSY_INTERVAL_MS = 250;
 /** How often a node looks for pending messages nobody woke it for. */
 export const PARSE_SWEEP_INTERVAL_MS = 2_000;
 /** parseError is for humans; a stack trace or a huge message is cut. */
@@ -27,7 +43,15 @@ export interface PendingMessageParser {
   stop(): Promise<void>;
 }
 
-export function startPendingMessageParser(options: { pool: pg.Pool; log: Logger; sweepIntervalMs?: number }): PendingMessageParser {
+export interface PendingMessageParserOptions {
+  pool: pg.Pool;
+  log: Logger;
+  sweepIntervalMs?: number;
+  /** True while ingest has work in hand; the parser then backs off (see PARSE_BUSY_INTERVAL_MS). */
+  ingestBusy?: () => boolean;
+}
+
+export function startPendingMessageParser(options: PendingMessageParserOptions): PendingMessageParser {
   const { pool, log } = options;
   let stopped = false;
   let wakeRequested = true;
@@ -40,8 +64,8 @@ export function startPendingMessageParser(options: { pool: pg.Pool; log: Logger;
       let handled = true;
       try {
         while (!stopped && handled) {
-          handled = await parseNextPending(pool, log);
-          await yieldToEventLoop(); // let SMTP sessions run between two parses
+          if (options.ingestBusy?.()) await sleep(PARSE_BUSY_INTERVAL_MS);
+          handled = await parsePendingBatch(pool, log);
         }
       } catch (error) {
         log.warn(`parser: ${(error as Error).message}`);
@@ -63,7 +87,7 @@ export function startPendingMessageParser(options: { pool: pg.Pool; log: Logger;
       wakeLoop = null;
     }
   };
-  const running = Promise.all(Array.from({ length: PARSE_CONCURRENCY }, () => loop()));
+  const running = loop();
 
   const wake = () => {
     wakeRequested = true;
@@ -85,37 +109,58 @@ export function startPendingMessageParser(options: { pool: pg.Pool; log: Logger;
   };
 }
 
-/** Claims, parses and updates one pending message; false when there was none to claim. */
-async function parseNextPending(pool: pg.Pool, log: Logger): Promise<boolean> {
+/** Claims, parses and updates a batch of pending messages; false when there was none to claim. */
+async function parsePendingBatch(pool: pg.Pool, log: Logger): Promise<boolean> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const claimed = await client.query<{ id: string; raw: Buffer }>(
-      `SELECT id, raw FROM messages WHERE "parseState" = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    const claimed = await client.query<{ id: string; size: number }>(
+      `SELECT id, size FROM messages WHERE "parseState" = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [PARSE_BATCH_MESSAGES],
     );
-    const row = claimed.rows[0];
-    if (!row) {
+    if (claimed.rows.length === 0) {
       await client.query('COMMIT');
       return false;
     }
-    let parsed: ParsedMessage | null = null;
-    let failure: string | null = null;
-    try {
-      parsed = await parseMessage(row.raw);
-    } catch (error) {
-      failure = String((error as Error)?.message ?? error).slice(0, MAX_PARSE_ERROR_LENGTH);
+    // Claimed rows beyond the byte budget stay pending (their locks go at COMMIT).
+    let bytes = 0;
+    const ids = claimed.rows.filter((row, i) => (bytes += row.size) <= PARSE_BATCH_BYTES || i === 0).map((r) => r.id);
+    const raws = await client.query<{ id: string; raw: Buffer }>('SELECT id, raw FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id', [ids]);
+    const outcomes: ParseOutcome[] = [];
+    const started = Date.now();
+    for (const { id, raw } of raws.rows) {
+      if (outcomes.length > 0 && Date.now() - started >= PARSE_SLICE_MS) break;
+      try {
+        outcomes.push({ id, parsed: await parseMessage(raw) });
+      } catch (error) {
+        const failure = String((error as Error)?.message ?? error).slice(0, MAX_PARSE_ERROR_LENGTH);
+        log.debug(`parser: message ${id} did not parse: ${failure}`);
+        outcomes.push({ id, failure });
+      }
+      await yieldToEventLoop(); // let SMTP sessions run between two parses
     }
+    raws.rows.length = 0;
+    await client.query('SAVEPOINT parsed_fields');
     try {
-      await client.query('SAVEPOINT parsed_fields');
-      if (parsed) await writeParsed(client, row.id, parsed);
-      else await writeFailure(client, row.id, failure ?? 'unknown parse error');
-    } catch (error) {
-      // A value PostgreSQL refuses must not leave the message pending forever.
+      await writeOutcomes(client, outcomes);
+      await client.query('RELEASE SAVEPOINT parsed_fields');
+    } catch {
+      // A value PostgreSQL refuses fails the whole statement: find the culprit one by one, and
+      // mark it failed rather than leave it pending forever.
       await client.query('ROLLBACK TO SAVEPOINT parsed_fields');
-      await writeFailure(client, row.id, `storing the parsed fields failed: ${(error as Error).message}`.slice(0, MAX_PARSE_ERROR_LENGTH));
+      for (const outcome of outcomes) {
+        await client.query('SAVEPOINT parsed_fields');
+        try {
+          await writeOutcomes(client, [outcome]);
+          await client.query('RELEASE SAVEPOINT parsed_fields');
+        } catch (error) {
+          await client.query('ROLLBACK TO SAVEPOINT parsed_fields');
+          const failure = `storing the parsed fields failed: ${(error as Error).message}`.slice(0, MAX_PARSE_ERROR_LENGTH);
+          await writeOutcomes(client, [{ id: outcome.id, failure }]);
+        }
+      }
     }
     await client.query('COMMIT');
-    if (failure) log.debug(`parser: message ${row.id} did not parse: ${failure}`);
     return true;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
@@ -125,36 +170,56 @@ async function parseNextPending(pool: pg.Pool, log: Logger): Promise<boolean> {
   }
 }
 
-async function writeParsed(client: pg.ClientBase, id: string, m: ParsedMessage): Promise<void> {
-  await client.query(
-    `UPDATE messages SET "parseState" = 'parsed', "parseError" = NULL, "parsedAt" = now(),
-       subject = $2, "fromAddress" = $3::jsonb, "toAddresses" = $4::jsonb, "ccAddresses" = $5::jsonb,
-       "replyTo" = $6::jsonb, date = $7, "messageIdHeader" = $8, "inReplyTo" = $9,
-       "references" = $10::text[], headers = $11::jsonb, text = $12, html = $13
-     WHERE id = $1`,
-    [
-      id, m.subject, JSON.stringify(m.from), JSON.stringify(m.to), JSON.stringify(m.cc), JSON.stringify(m.replyTo),
-      m.date, m.messageId, m.inReplyTo, m.references, JSON.stringify(m.headers), m.text, m.html,
-    ],
-  );
-  await client.query('DELETE FROM attachments WHERE "messageId" = $1', [id]);
-  if (m.attachments.length === 0) return;
-  const a = m.attachments;
-  await client.query(
-    `INSERT INTO attachments ("messageId", position, filename, "contentType", size, "contentId", disposition, sha256)
-     SELECT $1, t.position, t.filename, t.content_type, t.size, t.content_id, t.disposition, t.sha256
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])
-         AS t(position, filename, content_type, size, content_id, disposition, sha256)`,
-    [
-      id, a.map((_, i) => i), a.map((x) => x.filename), a.map((x) => x.contentType), a.map((x) => x.size),
-      a.map((x) => x.contentId), a.map((x) => x.disposition), a.map((x) => x.sha256),
-    ],
-  );
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-async function writeFailure(client: pg.ClientBase, id: string, error: string): Promise<void> {
-  await client.query(
-    `UPDATE messages SET "parseState" = 'failed', "parseError" = $2, "parsedAt" = now() WHERE id = $1`,
-    [id, error.replaceAll('\u0000', '')],
-  );
+type ParseOutcome = { id: string; parsed: ParsedMessage } | { id: string; failure: string };
+
+/** Writes a batch's results in a few statements, whatever the batch size. */
+async function writeOutcomes(client: pg.ClientBase, outcomes: readonly ParseOutcome[]): Promise<void> {
+  const parsed = outcomes.filter((o): o is { id: string; parsed: ParsedMessage } => 'parsed' in o);
+  const failed = outcomes.filter((o): o is { id: string; failure: string } => 'failure' in o);
+  if (parsed.length > 0) {
+    const column = <T>(pick: (m: ParsedMessage) => T) => parsed.map((o) => pick(o.parsed));
+    const json = (pick: (m: ParsedMessage) => unknown) => parsed.map((o) => JSON.stringify(pick(o.parsed)));
+    await client.query(
+      `UPDATE messages m SET "parseState" = 'parsed', "parseError" = NULL, "parsedAt" = now(),
+         subject = u.subject, "fromAddress" = u.from_json::jsonb, "toAddresses" = u.to_json::jsonb,
+         "ccAddresses" = u.cc_json::jsonb, "replyTo" = u.reply_to_json::jsonb, date = u.date,
+         "messageIdHeader" = u.message_id, "inReplyTo" = u.in_reply_to,
+         "references" = ARRAY(SELECT jsonb_array_elements_text(u.references_json::jsonb)),
+         headers = u.headers_json::jsonb, text = u.text, html = u.html
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                   $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+         AS u(id, subject, from_json, to_json, cc_json, reply_to_json, date, message_id, in_reply_to,
+              references_json, headers_json, text, html)
+       WHERE m.id = u.id`,
+      [
+        parsed.map((o) => o.id), column((m) => m.subject), json((m) => m.from), json((m) => m.to), json((m) => m.cc),
+        json((m) => m.replyTo), column((m) => m.date), column((m) => m.messageId), column((m) => m.inReplyTo),
+        json((m) => m.references), json((m) => m.headers), column((m) => m.text), column((m) => m.html),
+      ],
+    );
+    await client.query('DELETE FROM attachments WHERE "messageId" = ANY($1::bigint[])', [parsed.map((o) => o.id)]);
+    const attachments = parsed.flatMap((o) => o.parsed.attachments.map((a, position) => ({ ...a, messageId: o.id, position })));
+    if (attachments.length > 0) {
+      const a = attachments;
+      await client.query(
+        `INSERT INTO attachments ("messageId", position, filename, "contentType", size, "contentId", disposition, sha256)
+         SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[])`,
+        [
+          a.map((x) => x.messageId), a.map((x) => x.position), a.map((x) => x.filename), a.map((x) => x.contentType),
+          a.map((x) => x.size), a.map((x) => x.contentId), a.map((x) => x.disposition), a.map((x) => x.sha256),
+        ],
+      );
+    }
+  }
+  if (failed.length > 0) {
+    await client.query(
+      `UPDATE messages m SET "parseState" = 'failed', "parseError" = u.error, "parsedAt" = now()
+         FROM unnest($1::bigint[], $2::text[]) AS u(id, error) WHERE m.id = u.id`,
+      [failed.map((o) => o.id), failed.map((o) => o.failure.replaceAll('\u0000', ''))],
+    );
+  }
 }
