@@ -4,7 +4,7 @@
 //   node bench/smtp-ingest/run.mjs --target bare|maildev|letterbox -n N -c C --size 2k|50k [--runs R]
 //   node bench/smtp-ingest/run.mjs compare  [--runs 3] [--n2k N] [--n50k N] [-c C] [--targets a,b,c]
 //   node bench/smtp-ingest/run.mjs memory   [-n 200000] [-c C]           (Letterbox, 2 KB, RSS over time)
-//   node bench/smtp-ingest/run.mjs profile  [--size 2k] [-n N] [-c C]     (Letterbox under --cpu-prof)
+//   node bench/smtp-ingest/run.mjs profile  [--target letterbox] [--size 2k] [-n N] [-c C]  (under --cpu-prof)
 //
 // By default the load generator (this process) is pinned to CPU 1 and the server (with its
 // PostgreSQL, for Letterbox) to CPU 0, so each side has one core; --no-pin turns that off.
@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WORK_DIR } from './lib/deps.mjs';
 import { benchOnce } from './lib/bench-once.mjs';
-import { pinProcess } from './lib/proc.mjs';
+import { pinProcess, waitForIdleCpus } from './lib/proc.mjs';
 import { medianTable, ratioLines, runLine } from './lib/report.mjs';
-import { profileLetterbox } from './lib/profile.mjs';
+import { profileTarget } from './lib/profile.mjs';
 
 const SERVER_CPU = 0;
 const CLIENT_CPU = 1;
@@ -24,11 +24,13 @@ const DEFAULTS = { n: 20_000, c: 100, size: '2k', runs: 1, timeoutS: 1_800 };
 const COMPARE_DEFAULTS = { runs: 3, n2k: 20_000, n50k: 5_000, targets: 'bare,maildev,letterbox' };
 const MEMORY_DEFAULTS = { n: 200_000, progressS: 5 };
 const RESULTS_DIR = join(WORK_DIR, 'results');
+/** --wait-idle S: before each run wait up to S seconds for both CPUs to be under this busy share. */
+const IDLE_THRESHOLD = 0.2;
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    target: { type: 'string', default: 'bare' },
+    target: { type: 'string' },
     n: { type: 'string', short: 'n' },
     c: { type: 'string', short: 'c' },
     size: { type: 'string' },
@@ -40,6 +42,7 @@ const { values: opts, positionals } = parseArgs({
     timeout: { type: 'string' },
     progress: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
+    'wait-idle': { type: 'string', default: '0' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -71,6 +74,11 @@ if (!modes[mode]) {
 await modes[mode]();
 
 async function measure(o) {
+  const maxIdleWaitMs = num(opts['wait-idle'], 0) * 1000;
+  if (maxIdleWaitMs > 0) {
+    const w = await waitForIdleCpus({ threshold: IDLE_THRESHOLD, maxMs: maxIdleWaitMs });
+    console.log(`- waited ${(w.waitedMs / 1000).toFixed(0)} s for idle CPUs: ${w.idle ? 'idle' : 'still busy'} (${w.busy.map((b) => `${(100 * b).toFixed(0)}%`).join(' / ')})`);
+  }
   console.log(`- load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; starting ${o.target} ${o.size} n=${o.n} c=${common.c}`);
   const result = await benchOnce({ ...common, ...o });
   result.loadavg = os.loadavg();
@@ -87,10 +95,10 @@ function save(name, data) {
 async function runMode() {
   const runs = [];
   for (let i = 0; i < num(opts.runs, DEFAULTS.runs); i += 1) {
-    runs.push(await measure({ target: opts.target, size: opts.size ?? DEFAULTS.size, n: num(opts.n, DEFAULTS.n) }));
+    runs.push(await measure({ target: opts.target ?? 'bare', size: opts.size ?? DEFAULTS.size, n: num(opts.n, DEFAULTS.n) }));
   }
   if (runs.length > 1) console.log(`\n${medianTable([{ runs }])}`);
-  save(`run-${opts.target}-${opts.size ?? DEFAULTS.size}`, runs);
+  save(`run-${opts.target ?? 'bare'}-${opts.size ?? DEFAULTS.size}`, runs);
 }
 
 async function compareMode() {
@@ -124,8 +132,9 @@ async function memoryMode() {
 
 async function profileMode() {
   const size = opts.size ?? DEFAULTS.size;
-  const out = await profileLetterbox({ ...common, size, n: num(opts.n, DEFAULTS.n), measure });
-  save(`profile-${size}`, out);
+  const target = opts.target ?? 'letterbox';
+  const out = await profileTarget({ target, size, n: num(opts.n, DEFAULTS.n), measure });
+  save(`profile-${target}-${size}`, out);
 }
 
 function readUsage() {

@@ -4,7 +4,7 @@ import { buildPayload } from './payloads.mjs';
 import { runLoad } from './load.mjs';
 import { RssSampler } from './rss-sampler.mjs';
 import { verifyStored } from './verify.mjs';
-import { cpuMsOf } from './proc.mjs';
+import { cpuBusyShare, cpuMsOf, cpuTimes } from './proc.mjs';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORK_DIR } from './deps.mjs';
@@ -24,7 +24,7 @@ export async function benchOnce(o) {
   mkdirSync(join(WORK_DIR, 'logs'), { recursive: true });
   const logPath = join(WORK_DIR, 'logs', `${o.target}-${o.size}-${Date.now()}.log`);
   const logFile = createWriteStream(logPath);
-  const server = await start({ cpus: o.serverCpus, nodeArgs: o.nodeArgs, logFile });
+  const server = await start({ cpus: o.serverCpus, nodeArgs: o.nodeArgs, env: o.env, logFile });
   try {
     await o.onStarted?.(server);
     const sampler = new RssSampler(server.pid, server.dbPids);
@@ -37,11 +37,14 @@ export async function benchOnce(o) {
     });
     // Same clock as V8's profile timestamps (CLOCK_MONOTONIC), so a CPU profile can be cut to it.
     const loadWindowUs = { start: windowStartUs, end: Number(process.hrtime.bigint() / 1000n) };
-    const memory = sampler.stop();
     const cpu = cpuPerMessage(cpuBefore, cpuSnapshot(server), load.accepted);
+    const loadPeakRssMB = sampler.peakRssMB;
+    // Sampling goes on while a background MIME-parsing backlog (Letterbox) drains.
+    const parse = await server.parseBacklog?.();
+    const memory = { ...sampler.stop(), loadPeakRssMB };
     const check = verifyStored(load.acked, await server.storedRecipients());
     const { acked, ...figures } = load;
-    return { target: o.target, server: server.name, size: o.size, n: o.n, c: o.c, ...figures, memory, cpu, check, loadWindowUs, serverLog: logPath };
+    return { target: o.target, server: server.name, size: o.size, n: o.n, c: o.c, ...figures, memory, cpu, check, parse, loadWindowUs, serverLog: logPath };
   } finally {
     await server.stop();
     logFile.end();
@@ -50,7 +53,7 @@ export async function benchOnce(o) {
 
 function cpuSnapshot(server) {
   const db = new Map((server.dbPids?.() ?? []).map((pid) => [pid, cpuMsOf(pid)]));
-  return { server: cpuMsOf(server.pid), client: process.cpuUsage(), db };
+  return { server: cpuMsOf(server.pid), client: process.cpuUsage(), db, cpus: cpuTimes(), at: performance.now() };
 }
 
 /** CPU ms per accepted message of the server, its database processes and this load generator. */
@@ -59,7 +62,12 @@ function cpuPerMessage(before, after, accepted) {
   let dbMs = 0;
   for (const [pid, ms] of after.db) dbMs += ms - (before.db.get(pid) ?? 0);
   const per = (ms) => (accepted ? ms / accepted : NaN);
+  const wallMs = after.at - before.at;
   return {
+    // How busy each CPU was (everything on it, not only the benchmark), and the share of the wall
+    // time the server (+ database) itself was on a CPU: together they tell whether it was CPU-bound.
+    cpuBusy: cpuBusyShare(before.cpus, after.cpus),
+    serverShare: (after.server - before.server + dbMs) / wallMs,
     serverMsPerMsg: per(after.server - before.server),
     dbMsPerMsg: after.db.size ? per(dbMs) : null,
     clientMsPerMsg: per((clientUs(after.client) - clientUs(before.client)) / 1000),

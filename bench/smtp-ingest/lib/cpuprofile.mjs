@@ -31,6 +31,19 @@ function shortUrl(url) {
 export function summariseProfile(file, window) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  // Native frames (fs bindings, RegExp, Buffer copies) and Node's own library code count toward
+  // the nearest caller outside Node, so the origin table says which package spent the time.
+  const originFor = (id) => {
+    let fallback = '(native/VM)';
+    for (let cur = id; cur !== undefined; cur = parentOf.get(cur)) {
+      const url = byId.get(cur).callFrame.url;
+      if (url && !url.startsWith('node:')) return originOf(url);
+      if (url && fallback === '(native/VM)') fallback = originOf(url);
+    }
+    return fallback;
+  };
   const inWindow = window && window.start < profile.endTime && window.end > profile.startTime;
   const self = new Map();
   let t = profile.startTime;
@@ -54,7 +67,7 @@ export function summariseProfile(file, window) {
     const fn = functions.get(key) ?? { name, where: `${shortUrl(f.url)}:${f.lineNumber + 1}`, us: 0 };
     fn.us += us;
     functions.set(key, fn);
-    const origin = name === '(garbage collector)' ? '(garbage collector)' : originOf(f.url);
+    const origin = name === '(garbage collector)' ? '(garbage collector)' : originFor(id);
     origins.set(origin, (origins.get(origin) ?? 0) + us);
   }
   const ms = (us) => us / 1000;

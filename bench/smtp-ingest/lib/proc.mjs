@@ -129,3 +129,39 @@ export function cpuMsOf(pid) {
     return 0;
   }
 }
+
+/** Per-CPU busy and total jiffies from /proc/stat (for utilisation over an interval). */
+export function cpuTimes() {
+  const out = [];
+  for (const line of readFileSync('/proc/stat', 'latin1').split('\n')) {
+    const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const f = m[2].split(' ').map(Number);
+    const idle = f[3] + f[4];
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    out[Number(m[1])] = { busy: total - idle, total };
+  }
+  return out;
+}
+
+/** Busy share (0..1) of each CPU between two cpuTimes() snapshots. */
+export function cpuBusyShare(before, after) {
+  return after.map((a, i) => (a.total - before[i].total ? (a.busy - before[i].busy) / (a.total - before[i].total) : 0));
+}
+
+const IDLE_SAMPLE_MS = 2_000;
+
+/**
+ * Waits until every CPU was less than `threshold` busy over a 2 s sample, or `maxMs` passed.
+ * @returns {Promise<{ waitedMs: number, busy: number[], idle: boolean }>}
+ */
+export async function waitForIdleCpus({ threshold, maxMs }) {
+  const started = Date.now();
+  for (;;) {
+    const before = cpuTimes();
+    await sleep(IDLE_SAMPLE_MS);
+    const busy = cpuBusyShare(before, cpuTimes());
+    const idle = busy.every((b) => b < threshold);
+    if (idle || Date.now() - started >= maxMs) return { waitedMs: Date.now() - started, busy, idle };
+  }
+}

@@ -10,10 +10,12 @@ export function runLine(r) {
   const db = r.memory.peakDbMB == null ? '' : `, Postgres PSS peak ${fmt(r.memory.peakDbMB)} MB`;
   return `${r.target} ${r.size} n=${r.n} c=${r.c}: ${fmt(r.rate)} msgs/s (${r.accepted} accepted in ${fmt(r.seconds, 2)} s), ` +
     `p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${describeErrors(r.errors)}, ` +
-    `server RSS peak ${fmt(r.memory.peakRssMB)} MB${db}; stored ${r.check.stored}, lost ${r.check.lost}, ` +
+    `server RSS peak ${fmt(r.memory.peakRssMB)} MB (sampled during load ${fmt(r.memory.loadPeakRssMB)} MB)${db}; stored ${r.check.stored}, lost ${r.check.lost}, ` +
     `duplicated ${r.check.duplicated}, stored-not-acked ${r.check.storedNotAcked}, foreign ${r.check.foreign}; ` +
-    `CPU ms/msg server ${fmt(r.cpu.serverMsPerMsg, 3)}${r.cpu.dbMsPerMsg == null ? '' : ` + Postgres ${fmt(r.cpu.dbMsPerMsg, 3)}`}, load generator ${fmt(r.cpu.clientMsPerMsg, 3)}` +
+    `CPU ms/msg server ${fmt(r.cpu.serverMsPerMsg, 3)}${r.cpu.dbMsPerMsg == null ? '' : ` + Postgres ${fmt(r.cpu.dbMsPerMsg, 3)}`}, load generator ${fmt(r.cpu.clientMsPerMsg, 3)}; ` +
+    `server${r.cpu.dbMsPerMsg == null ? '' : ' + Postgres'} on CPU ${fmt(100 * r.cpu.serverShare)}% of the time, CPUs busy ${r.cpu.cpuBusy.map((b) => `${fmt(100 * b)}%`).join(' / ')}` +
     `${r.pipelining ? '' : ' (server did not advertise PIPELINING)'}` +
+    `${r.parse ? `; MIME parsing backlog at the last 250: ${r.parse.pendingAtEnd} messages, ${r.parse.pendingAfterWait} left after ${fmt(r.parse.waitedSeconds, 1)} s` : ''}` +
     `${Object.keys(r.errors).length ? `; server log: ${r.serverLog}` : ''}`;
 }
 

@@ -14,10 +14,12 @@ const STOP_GRACE_MS = 60_000;
 const EMBEDDED_USER = 'postgres';
 const EMBEDDED_PASSWORD = 'letterbox';
 const EMBEDDED_DATABASE = 'letterbox';
+const PARSE_POLL_MS = 500;
+const PARSE_WAIT_MS = 120_000;
 
 let runCounter = 0;
 
-export async function startLetterbox({ cpus, nodeArgs = [], logFile, logLevel = 'warn' }) {
+export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, logLevel = 'warn' }) {
   runCounter += 1;
   const dataDir = join(WORK_DIR, `letterbox-data-${process.pid}-${runCounter}`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -30,7 +32,7 @@ export async function startLetterbox({ cpus, nodeArgs = [], logFile, logLevel = 
     '--imap-port', String(ports.imap), '--imaps-port', String(ports.imaps),
     '--data-dir', dataDir, '--embedded-postgres-port', String(ports.pg),
     '--log-level', logLevel];
-  const child = spawnServer(process.execPath, args, { cpus, cwd: REPO_ROOT, env: { DATABASE_URL: '' }, logFile });
+  const child = spawnServer(process.execPath, args, { cpus, cwd: REPO_ROOT, env: { ...env, DATABASE_URL: '' }, logFile });
   const postgresPids = () => descendants(child.pid).filter((p) => memoryOf(p)?.name === 'postgres');
   try {
     await waitForSmtp(ports.smtp, { child, timeoutMs: START_TIMEOUT_MS });
@@ -46,6 +48,7 @@ export async function startLetterbox({ cpus, nodeArgs = [], logFile, logLevel = 
     dbPids: postgresPids,
     databaseUrl,
     storedRecipients: () => queryRecipients(databaseUrl),
+    parseBacklog: () => waitForParsing(databaseUrl),
     stop: async () => {
       await stopAll(child, postgresPids());
       rmSync(dataDir, { recursive: true, force: true });
@@ -84,4 +87,28 @@ async function rcptColumn(client) {
      WHERE table_name = 'messages' AND column_name IN ('rcpt_to', 'rcptTo')`);
   if (res.rows.length === 0) throw new Error('messages table has no rcpt_to column');
   return res.rows[0].column_name;
+}
+
+/**
+ * Letterbox acknowledges before parsing MIME (parsing runs in the background): how many messages
+ * were still unparsed when the load ended, and how long the backlog took to drain (up to a limit).
+ */
+async function waitForParsing(databaseUrl) {
+  const pg = await importFromServer('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const started = Date.now();
+  try {
+    const pending = async () => Number((await client.query(
+      `SELECT count(*) AS n FROM messages WHERE "parseState" = 'pending'`)).rows[0].n);
+    const atEnd = await pending();
+    let left = atEnd;
+    while (left > 0 && Date.now() - started < PARSE_WAIT_MS) {
+      await new Promise((r) => setTimeout(r, PARSE_POLL_MS));
+      left = await pending();
+    }
+    return { pendingAtEnd: atEnd, pendingAfterWait: left, waitedSeconds: (Date.now() - started) / 1000 };
+  } finally {
+    await client.end();
+  }
 }
