@@ -40,8 +40,13 @@ export async function listen(
       client = undefined;
       scheduleReconnect();
     });
-    await next.connect();
-    await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await next.end().catch(() => {});
+      throw error;
+    }
     client = next;
     delay = RECONNECT_MIN_MS;
   };
