@@ -19,6 +19,9 @@ import { encodeResponse } from './wire/encoder.ts';
 import { InputBuffer, readCommand, type LiteralDecision } from './wire/framer.ts';
 import type { ImapValue } from './wire/value.ts';
 
+/** Corked output is flushed once this much is queued. */
+const CORK_FLUSH_BYTES = 64 * 1024;
+
 export class Connection {
   readonly id = randomUUID();
   state: ConnState = 'not-authenticated';
@@ -36,6 +39,7 @@ export class Connection {
   private preAuthCommands = 0;
   private closed = false;
   private inactivityTimer: NodeJS.Timeout | null = null;
+  private corked = false;
   private stopChangeFeed: (() => void) | null = null;
   private changeWaiter: (() => void) | null = null;
   private changeSignalled = false;
@@ -168,10 +172,18 @@ export class Connection {
       // Before authentication the deadline is absolute; afterwards it measures inactivity.
       if (this.state !== 'not-authenticated') this.clearInactivityTimer();
       if (!spec.interactive) {
-        notice = setInterval(() => this.writeLine('* OK Still processing'), this.limits.longCommandNoticeMs);
+        notice = setInterval(() => {
+          this.writeLine('* OK Still processing');
+          if (this.corked) {
+            this.socket.uncork();
+            this.socket.cork();
+          }
+        }, this.limits.longCommandNoticeMs);
+        this.cork();
       }
       const result = (await spec.run({ conn: this, tag, name, numKind }, args)) ?? {};
       if (notice) clearInterval(notice);
+      this.uncork();
       if (this.closed) return;
       if (this.state === 'selected') await this.poll(spec.allowExpunge ?? false);
       this.writeTagged(tag, 'OK', result, `${name} completed`);
@@ -179,6 +191,7 @@ export class Connection {
       if (result.after) await result.after();
     } catch (err) {
       if (notice) clearInterval(notice);
+      this.uncork();
       this.replyError(tag, err);
     } finally {
       if (!this.closed && this.state !== 'not-authenticated') this.armInactivityTimer(this.limits.autologoutMs);
@@ -289,8 +302,35 @@ export class Connection {
     }
   }
 
+  /**
+   * While a command runs its output is corked, so a FETCH of many small messages leaves in few
+   * large writes instead of one system call per message.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    this.socket.cork();
+    this.corked = true;
+  }
+
+  private uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
+  }
+
   /** Waits while too much output is unsent (FETCH of a large mailbox calls this between messages). */
   async drain(): Promise<void> {
+    if (this.corked && this.socket.writableLength >= CORK_FLUSH_BYTES) {
+      this.socket.uncork();
+      this.socket.cork();
+    }
+    if (this.socket.writableLength > this.limits.outputPauseBytes && this.corked) {
+      // 'drain' never fires on a corked stream.
+      this.uncork();
+      await this.drain();
+      this.cork();
+      return;
+    }
     while (!this.closed && this.socket.writableLength > this.limits.outputPauseBytes) {
       await new Promise<void>((resolve) => {
         const done = (): void => {

@@ -19,7 +19,7 @@ export type Untagged = (items: ImapValue[]) => void;
 export class MailboxView {
   private uids: number[];
   private readonly pendingExpunged = new Set<number>();
-  private pendingAdded: number[] = [];
+  private readonly pendingAdded = new Set<number>();
   private pendingRecent = 0;
   private readonly pendingFlags = new Map<number, string[]>();
   /** The mailbox was deleted under us (M31). */
@@ -62,15 +62,16 @@ export class MailboxView {
     for (const c of update.changes) {
       switch (c.kind) {
         case 'added':
-          if (c.uid > this.lastUid && !this.pendingAdded.includes(c.uid)) {
-            this.pendingAdded.push(c.uid);
+          if (c.uid > this.lastUid && !this.pendingAdded.has(c.uid)) {
+            this.pendingAdded.add(c.uid);
             if (c.recent) this.pendingRecent++;
           }
           break;
         case 'expunged': {
           this.pendingFlags.delete(c.uid);
+          // A message that came and went before the client heard of it is never announced.
           if (this.seqOf(c.uid) > 0) this.pendingExpunged.add(c.uid);
-          else this.pendingAdded = this.pendingAdded.filter((u) => u !== c.uid);
+          else this.pendingAdded.delete(c.uid);
           break;
         }
         case 'flags':
@@ -91,10 +92,10 @@ export class MailboxView {
       this.pendingExpunged.clear();
       this.removeExpunged(uids, send);
     }
-    if (this.pendingAdded.length > 0) {
-      this.pendingAdded.sort((a, b) => a - b);
-      for (const uid of this.pendingAdded) if (uid > this.lastUid) this.uids.push(uid);
-      this.pendingAdded = [];
+    if (this.pendingAdded.size > 0) {
+      const added = [...this.pendingAdded].sort((a, b) => a - b);
+      this.pendingAdded.clear();
+      for (const uid of added) if (uid > this.lastUid) this.uids.push(uid);
       send([this.uids.length, atom('EXISTS')]);
       if (this.pendingRecent > 0) {
         this.recent += this.pendingRecent;

@@ -47,7 +47,9 @@ class MessageItems {
       case 'RFC822.SIZE':
         return [atom('RFC822.SIZE'), m.size];
       case 'ENVELOPE':
-        return [atom('ENVELOPE'), m.envelope ?? envelope(this.raw, this.mime)];
+        // Without a parsed tree yet, envelope() reads only the top header block: much cheaper for
+        // the common `UID FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)` sync.
+        return [atom('ENVELOPE'), m.envelope ?? envelope(this.raw, this.root ?? undefined)];
       case 'BODYSTRUCTURE':
         return [atom('BODYSTRUCTURE'), m.bodyStructure ?? bodyStructure(this.raw, this.mime, true)];
       case 'BODY':

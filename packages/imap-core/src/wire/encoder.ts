@@ -60,7 +60,18 @@ export function encodeResponse(items: ImapValue[]): Buffer {
     encodeValue(item, out);
   });
   out.push('\r\n');
-  return Buffer.concat(out.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+  // Join runs of text first: one Buffer per literal instead of one per token.
+  const chunks: Buffer[] = [];
+  let text = '';
+  for (const c of out) {
+    if (typeof c === 'string') text += c;
+    else {
+      chunks.push(Buffer.from(text, 'utf8'), c);
+      text = '';
+    }
+  }
+  chunks.push(Buffer.from(text, 'utf8'));
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 /** Encodes an astring argument for echoing back (header field names in a FETCH item name). */
