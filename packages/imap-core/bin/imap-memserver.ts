@@ -6,8 +6,6 @@
  * --tls generates a self-signed certificate and offers STARTTLS; add --implicit-tls for a 993-style port.
  * Plaintext LOGIN is allowed when TLS is off (loopback dev mode) or with --allow-insecure-auth.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImapServer } from '../src/index.ts';
 import { MemoryBackend } from '../src/testing/memory-backend.ts';
@@ -41,16 +39,8 @@ const users = values.user.map((spec) => {
 for (const u of users) backend.addUser(u.name, u.password);
 
 let loaded = 0;
-if (values['eml-dir']) {
-  const dir = values['eml-dir'];
-  const files = (await readdir(dir)).filter((f) => f.toLowerCase().endsWith('.eml')).sort();
-  for (const file of files) {
-    const full = path.join(dir, file);
-    const [raw, info] = await Promise.all([readFile(full), stat(full)]);
-    for (const u of users) backend.deliver(u.name, 'INBOX', raw, { internalDate: info.mtime });
-    loaded++;
-  }
-}
+const emlDir = values['eml-dir'];
+if (emlDir) for (const u of users) loaded = await backend.loadEmlDirectory(u.name, emlDir);
 
 const useTls = values.tls || values['implicit-tls'];
 let tls: { key: string; cert: string } | undefined;

@@ -204,6 +204,17 @@ export function describeBackendContract(name: string, makeFixture: () => Promise
       expect(last.kind === 'flags' && last.flags).toContain('\\Answered');
     });
 
+    it('tells a session whose selected mailbox was deleted elsewhere (gone)', async () => {
+      await setup();
+      const a = await session();
+      const b = await session();
+      await a.create('Doomed');
+      const sel = await a.select('Doomed', { readOnly: false });
+      await b.delete('Doomed');
+      const changes = (await a.changes(sel.highestModseq)).changes;
+      expect(changes.map((c) => c.kind)).toContain('gone');
+    });
+
     it('hands out strictly ascending UIDs under 50 concurrent deliveries', async () => {
       await setup();
       const s = await session();

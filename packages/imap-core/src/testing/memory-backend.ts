@@ -9,6 +9,8 @@
  * - Expunged messages stay readable by UID for sessions that have not been told yet (ghost reads, M29).
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type {
   AppendData,
   AppendRequest,
@@ -174,6 +176,17 @@ export class MemoryBackend implements ImapBackend {
     const box = this.requireUser(user).mailboxes.get(mailbox);
     if (!box) throw new Error(`no mailbox ${mailbox} for ${user}`);
     return this.addMessage(box, { raw, ...options }, null).uid;
+  }
+
+  /** Delivers every `*.eml` file of `dir` (sorted by name) to `mailbox`; INTERNALDATE = file mtime. */
+  async loadEmlDirectory(user: string, dir: string, mailbox = 'INBOX'): Promise<number> {
+    const files = (await readdir(dir)).filter((f) => f.toLowerCase().endsWith('.eml')).sort();
+    for (const file of files) {
+      const full = path.join(dir, file);
+      const [raw, info] = await Promise.all([readFile(full), stat(full)]);
+      this.deliver(user, mailbox, raw, { internalDate: info.mtime });
+    }
+    return files.length;
   }
 
   /** Expunges every message of a mailbox, keeping UIDVALIDITY and UIDNEXT ("clear inbox", T23). */
