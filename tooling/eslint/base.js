@@ -1,10 +1,12 @@
 // Shared flat ESLint config for every package: typescript-eslint's recommended rules plus the
 // few project rules that keep layers apart (see ../../README.md, "Layout").
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.next/**', '**/generated/**', '**/coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.next/**', '**/generated/**', '**/coverage/**', '**/*.tmp.*'] },
+  { languageOptions: { globals: { ...globals.node } } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
