@@ -6,6 +6,7 @@
  * --tls generates a self-signed certificate and offers STARTTLS; add --implicit-tls for a 993-style port.
  * Plaintext LOGIN is allowed when TLS is off (loopback dev mode) or with --allow-insecure-auth.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImapServer } from '../src/index.ts';
 import { MemoryBackend } from '../src/testing/memory-backend.ts';
@@ -39,7 +40,8 @@ const users = values.user.map((spec) => {
 for (const u of users) backend.addUser(u.name, u.password);
 
 let loaded = 0;
-const emlDir = values['eml-dir'];
+// pnpm runs scripts in the package directory; resolve paths against where the user typed the command.
+const emlDir = values['eml-dir'] && path.resolve(process.env.INIT_CWD ?? process.cwd(), values['eml-dir']);
 if (emlDir) for (const u of users) loaded = await backend.loadEmlDirectory(u.name, emlDir);
 
 const useTls = values.tls || values['implicit-tls'];
