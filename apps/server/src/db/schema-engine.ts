@@ -1,6 +1,7 @@
 // Prisma's schema engine compiled to WebAssembly, driven through @prisma/adapter-pg. Prisma's CLI
 // wants a native engine binary downloaded from Prisma's host at run time; the Wasm build is a
 // plain npm package, so migrations work on machines that reach only the npm registry.
+import type { Dirent } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import type {
   SchemaEngine,
   SchemaFilter,
 } from '@prisma/schema-engine-wasm';
+import type * as GlueModule from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { EngineAdapterFactory } from './engine-adapter.ts';
 
 /** The repository's `prisma/` folder: the schema and its migrations. */
@@ -24,7 +26,7 @@ export const LOCKFILE_NAME = 'migration_lock.toml';
 export const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 
 type WasmExports = Record<string, unknown>;
-type WasmGlue = typeof import('@prisma/schema-engine-wasm/schema_engine_bg') & {
+type WasmGlue = typeof GlueModule & {
   __wbg_set_wasm(exports: WasmExports): void;
 };
 // Our TypeScript lib list has no DOM, where the WebAssembly types live; Node has the global.
@@ -144,7 +146,7 @@ function withExplainedErrors(engine: SchemaEngine, registry: ErrorRegistry): Sch
 /** Reads prisma/migrations the way Prisma's CLI does: directories sorted by name. */
 export async function readMigrationsList(baseDir: string = MIGRATIONS_DIR): Promise<MigrationList> {
   const lockfile = { path: LOCKFILE_NAME, content: await readOptional(join(baseDir, LOCKFILE_NAME)) };
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = await readdir(baseDir, { withFileTypes: true });
   } catch (error) {

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { createScratchDir, freePort, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 
 // Loaded into the child itself: the tsx CLI would put a second process in between, and a SIGKILL
 // of that one leaves the real server running.
@@ -23,7 +22,7 @@ describe('embedded PostgreSQL', () => {
     return server;
   };
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'letterbox-embedded-'));
+    root = await createScratchDir('letterbox-embedded-');
     dataDir = join(root, 'data');
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.ts';
+import { createScratchDir } from '../../src/db/embedded-postgres.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 describe('openDatabase with a database URL', () => {
@@ -39,7 +39,7 @@ describe('openDatabase with a database URL', () => {
 describe('openDatabase without a database URL', () => {
   let dataRoot: string;
   beforeAll(async () => {
-    dataRoot = await mkdtemp(join(tmpdir(), 'letterbox-open-db-'));
+    dataRoot = await createScratchDir('letterbox-open-db-');
   });
   afterAll(async () => {
     await rm(dataRoot, { recursive: true, force: true });

@@ -2,12 +2,11 @@
 // database once, and tells the test files where it is; each file then clones the template
 // (test/helpers/database.ts), which takes a fraction of a second.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { createScratchDir, startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { databaseUrl } from './database-url.ts';
 
@@ -32,7 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (external) {
     adminUrl = external;
   } else {
-    dataRoot = await mkdtemp(join(tmpdir(), 'letterbox-test-pg-'));
+    dataRoot = await createScratchDir('letterbox-test-pg-');
     const server = await startEmbeddedPostgres({ dataDir: join(dataRoot, 'data'), port: 0 });
     adminUrl = server.adminUrl;
     stopServer = server.stop;
