@@ -28,7 +28,7 @@ export const authenticate = defineCommand({
   parse(dec) {
     const mechanism = dec.sp().keyword();
     let initial: string | null = null;
-    if (dec.maybeSp()) initial = dec.peek() === 0x3d ? (dec.pos++, '=') : dec.atom();
+    if (dec.maybeSp()) initial = dec.atom(); // base64 or `=`, both atom characters
     dec.end();
     return { mechanism, initial };
   },
