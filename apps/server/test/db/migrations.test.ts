@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,6 +83,21 @@ describe('applyMigrations', () => {
       expect(await applying).toEqual(await migrationNames());
     } finally {
       await otherNode.end();
+    }
+  });
+
+  it('leaves nothing half-applied when a migration fails midway', async () => {
+    const db = await emptyDatabase();
+    const dir = await mkdtemp(join(tmpdir(), 'letterbox-failing-migration-'));
+    try {
+      await cp(join(MIGRATIONS_DIR, 'migration_lock.toml'), join(dir, 'migration_lock.toml'));
+      await mkdir(join(dir, '20000101000000_breaks'));
+      await writeFile(join(dir, '20000101000000_breaks', 'migration.sql'), 'CREATE TABLE half (id int);\nSELECT 1 / 0;\n');
+      await expect(applyMigrations(db.url, { migrationsDir: dir })).rejects.toThrow(/division by zero/);
+      const [table] = await query(db.url, `SELECT to_regclass('half')::text AS name`);
+      expect(table).toEqual({ name: null });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
