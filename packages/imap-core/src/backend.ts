@@ -92,6 +92,8 @@ export interface FetchedMessage {
   /** Current flags, `\Recent` included when the message is recent for this session. */
   flags: string[];
   internalDate: Date;
+  /** Zone INTERNALDATE is shown in, minutes east of UTC (APPEND's date-time zone); default 0. */
+  internalDateTzOffset?: number;
   size: number;
   /** The stored canonical CRLF octets; required when `FetchRequest.raw`. */
   raw?: Buffer;
@@ -127,7 +129,10 @@ export interface CopyData {
 export interface AppendRequest {
   raw: Buffer;
   flags: string[];
+  /** The client's date-time, or null for "now". */
   internalDate: Date | null;
+  /** Zone the client wrote the date-time in, minutes east of UTC (keep it to show the date as given). */
+  internalDateTzOffset?: number;
 }
 
 export interface AppendData {

@@ -6,16 +6,16 @@ import { ImapError } from '../errors.ts';
 import { normalizeLineEndings } from '../mime/index.ts';
 import type { Decoder } from '../wire/decoder.ts';
 
-function parseOptions(dec: Decoder): { flags: string[]; date: Date | null } {
+function parseOptions(dec: Decoder): { flags: string[]; date: { date: Date; tzOffsetMinutes: number } | null } {
   let flags: string[] = [];
-  let date: Date | null = null;
+  let date: { date: Date; tzOffsetMinutes: number } | null = null;
   if (dec.peek() === 0x28) {
     flags = dec.flagList();
     if (flags.some((f) => f === '\\Recent' || f === '\\*')) dec.fail('\\Recent and \\* cannot be appended');
     dec.sp();
   }
   if (dec.peek() === 0x22) {
-    date = dec.dateTime();
+    date = dec.dateTimeWithZone();
     dec.sp();
   }
   return { flags, date };
@@ -62,7 +62,8 @@ export const append = defineCommand({
     const data = await conn.backendSession.append(name, {
       raw: normalizeLineEndings(Buffer.from(raw)),
       flags,
-      internalDate: date,
+      internalDate: date?.date ?? null,
+      ...(date ? { internalDateTzOffset: date.tzOffsetMinutes } : {}),
     });
     return { code: `APPENDUID ${data.uidValidity} ${data.uid}`, text: 'APPEND completed' };
   },

@@ -43,7 +43,7 @@ class MessageItems {
       case 'FLAGS':
         return [atom('FLAGS'), m.flags.map(atom)];
       case 'INTERNALDATE':
-        return [atom('INTERNALDATE'), formatInternalDate(m.internalDate)];
+        return [atom('INTERNALDATE'), formatInternalDate(m.internalDate, m.internalDateTzOffset ?? 0)];
       case 'RFC822.SIZE':
         return [atom('RFC822.SIZE'), m.size];
       case 'ENVELOPE':

@@ -43,6 +43,7 @@ export interface MemoryMessageInit {
   raw: Buffer | string;
   flags?: string[];
   internalDate?: Date;
+  internalDateTzOffset?: number;
 }
 
 export interface MemoryMailboxInit {
@@ -76,6 +77,7 @@ interface MemMessage {
   uid: number;
   flags: Set<string>;
   internalDate: Date;
+  internalDateTzOffset: number;
   raw: Buffer;
   modseq: bigint;
   /** Until a read-write session sees it, the message is \Recent for whoever claims it. */
@@ -224,6 +226,7 @@ export class MemoryBackend implements ImapBackend {
       uid,
       flags: new Set((init.flags ?? []).filter((f) => f !== '\\Recent')),
       internalDate: init.internalDate ?? new Date(),
+      internalDateTzOffset: init.internalDateTzOffset ?? 0,
       raw,
       modseq: 0n,
       recentClaimable: recentOwner === null,
@@ -350,6 +353,7 @@ export class MemorySession implements ImapSession, SupportsMove, SupportsChangeN
     const box = this.mailbox(name, () => ImapError.tryCreate());
     const init: MemoryMessageInit = { raw: request.raw, flags: request.flags };
     if (request.internalDate) init.internalDate = request.internalDate;
+    if (request.internalDateTzOffset !== undefined) init.internalDateTzOffset = request.internalDateTzOffset;
     const m = this.backend.addMessage(box, init, this.id);
     return { uidValidity: box.uidValidity, uid: m.uid };
   }
@@ -411,7 +415,14 @@ export class MemorySession implements ImapSession, SupportsMove, SupportsChangeN
 
   async fetch(request: FetchRequest, sink: Sink<FetchedMessage>): Promise<void> {
     for (const m of this.current.inSet(request.uids, true)) {
-      await sink({ uid: m.uid, flags: this.flagsOf(m), internalDate: m.internalDate, size: m.raw.length, raw: m.raw });
+      await sink({
+        uid: m.uid,
+        flags: this.flagsOf(m),
+        internalDate: m.internalDate,
+        internalDateTzOffset: m.internalDateTzOffset,
+        size: m.raw.length,
+        raw: m.raw,
+      });
     }
   }
 
@@ -432,7 +443,8 @@ export class MemorySession implements ImapSession, SupportsMove, SupportsChangeN
     const target = this.mailbox(destination, () => ImapError.tryCreate());
     const data: CopyData = { uidValidity: target.uidValidity, sourceUids: [], destUids: [] };
     for (const m of this.current.inSet(uids)) {
-      const copy = this.backend.addMessage(target, { raw: m.raw, flags: [...m.flags], internalDate: m.internalDate }, this.id);
+      const init = { raw: m.raw, flags: [...m.flags], internalDate: m.internalDate, internalDateTzOffset: m.internalDateTzOffset };
+      const copy = this.backend.addMessage(target, init, this.id);
       data.sourceUids.push(m.uid);
       data.destUids.push(copy.uid);
     }
@@ -465,6 +477,7 @@ export class MemorySession implements ImapSession, SupportsMove, SupportsChangeN
         seq: 0,
         flags: [...m.flags],
         internalDate: m.internalDate,
+        internalDateTzOffset: m.internalDateTzOffset,
         size: m.raw.length,
         recent: m.recentOwner === this.id,
       };

@@ -1,4 +1,5 @@
 import { DecodeError, ImapError } from '../errors.ts';
+import { parseInternalDate } from '../mime/internal-date.ts';
 import { decodeMutf7 } from './mutf7.ts';
 import type { NumSet, SeqNumber } from './num-set.ts';
 
@@ -294,16 +295,14 @@ export class Decoder {
 
   /** date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE (M23). */
   dateTime(): Date {
-    const text = this.quoted().toString('latin1');
-    const m = /^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
-    const month = m ? MONTHS.findIndex((x) => x.toLowerCase() === m[2]!.toLowerCase()) : -1;
-    if (!m || month < 0) this.fail('Invalid date-time');
-    const [, d, , y, hh, mm, ss, sign, zh, zm] = m;
-    const offsetMin = (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm));
-    const utc = Date.UTC(Number(y), month, Number(d), Number(hh), Number(mm), Number(ss)) - offsetMin * 60_000;
-    const date = new Date(utc);
-    if (Number.isNaN(date.getTime())) this.fail('Invalid date-time');
-    return date;
+    return this.dateTimeWithZone().date;
+  }
+
+  /** date-time with the zone it was written in, in minutes east of UTC. */
+  dateTimeWithZone(): { date: Date; tzOffsetMinutes: number } {
+    const parsed = parseInternalDate(this.quoted().toString('latin1'));
+    if (!parsed) this.fail('Invalid date-time');
+    return parsed;
   }
 }
 

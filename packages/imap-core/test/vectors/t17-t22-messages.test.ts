@@ -124,6 +124,15 @@ describe('T20 APPEND', () => {
     expect((await t.send('l5 NOOP')).tagged).toMatch(/^l5 OK/);
   });
 
+  it('keeps the zone of the APPEND date-time for INTERNALDATE (M23)', async () => {
+    await start();
+    const msg = 'Subject: z\r\n\r\nz\r\n';
+    t.write(`z1 APPEND INBOX " 2-Jun-2025 12:00:00 +0200" {${msg.length}+}\r\n${msg}\r\n`);
+    await t.collect('z1');
+    expect((await t.send('z2 UID FETCH 5 (INTERNALDATE)')).untagged).toEqual(['* 5 FETCH (UID 5 INTERNALDATE "02-Jun-2025 12:00:00 +0200")']);
+    expect((await t.send('z3 UID SEARCH ON 2-Jun-2025 UID 5')).untagged).toEqual(['* SEARCH 5']);
+  });
+
   it('converts bare LF to CRLF once, so RFC822.SIZE counts stored octets', async () => {
     await start();
     const lf = Buffer.from('Subject: lf\n\nline\n');
