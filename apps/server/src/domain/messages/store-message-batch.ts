@@ -64,14 +64,11 @@ async function storeInTransaction(
 ): Promise<StoredMessage[]> {
   const messageIds = await insertMessages(client, messages);
 
-  // Targets per message: each recipient's INBOX and the catch-all INBOX, each once.
+  // Target accounts per message: each recipient's and the catch-all, each once; one INBOX each.
   const addressesPerMessage = messages.map((m) => [...new Set([...m.rcptTo.map((a) => accountAddress(text(a))), catchAllAddress])]);
-  const allAddresses = [...new Set(addressesPerMessage.flat())].sort();
-  const accountIds = await ensureAccounts(client, allAddresses);
-  const inboxIds = await ensureInboxes(client, [...new Set(accountIds.values())]);
-  const targetsPerMessage = addressesPerMessage.map((addresses) => [
-    ...new Set(addresses.map((address) => inboxIds.get(accountIds.get(address)!)!)),
-  ]);
+  const perAddress = new Map<string, number>();
+  for (const addresses of addressesPerMessage) for (const a of addresses) perAddress.set(a, (perAddress.get(a) ?? 0) + 1);
+  const inboxes = await ensureInboxes(client, perAddress);
 
   // Position of each entry among its mailbox's new entries, in message order.
   const counts = new Map<string, number>();
@@ -80,8 +77,9 @@ async function storeInTransaction(
   const entryMessageIndex: number[] = [];
   const entryPosition: number[] = [];
   const entryDate: Date[] = [];
-  targetsPerMessage.forEach((targets, i) => {
-    for (const mailboxId of targets) {
+  addressesPerMessage.forEach((addresses, i) => {
+    for (const address of addresses) {
+      const mailboxId = inboxes.get(address)!.mailboxId;
       const position = counts.get(mailboxId) ?? 0;
       counts.set(mailboxId, position + 1);
       entryMailbox.push(mailboxId);
@@ -91,44 +89,52 @@ async function storeInTransaction(
       entryDate.push(messages[i]!.receivedAt);
     }
   });
-  const mailboxIds = [...counts.keys()].sort(compareIds);
+  const fresh = [...inboxes.values()].filter((i) => i.fresh).map((i) => i.mailboxId);
+  const existing = [...counts.keys()].filter((id) => !fresh.includes(id)).sort(compareIds);
 
-  // Lock every target mailbox in id order: any two transactions (on any node) that lock the same
-  // mailboxes take the locks in the same order and cannot deadlock. Ordering inside one UPDATE
-  // is not guaranteed (the plan decides), hence this separate statement.
-  await client.query('SELECT id FROM mailboxes WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE', [mailboxIds]);
-  const advanced = await client.query<{ id: string; first_uid: number; uid_next: number; highest_modseq: string }>(
-    `WITH counts AS (
-       SELECT * FROM unnest($1::bigint[], $2::int[]) AS c(mailbox_id, k)
+  // One statement: lock the existing target mailboxes in id order, advance their counters and
+  // insert every entry. Any two transactions (on any node) lock shared mailboxes in the same
+  // order and cannot deadlock; the UPDATE only touches rows `locked` has already locked, in
+  // whatever order the plan visits them. Mailboxes this transaction created are invisible to
+  // everyone else until COMMIT, so they need no lock and were created with their final counters.
+  const allocated = await client.query<{ id: string; first_uid: number; uid_next: number; highest_modseq: string; inserted: number }>(
+    `WITH locked AS (
+       SELECT id FROM mailboxes WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE
      ), advanced AS (
        UPDATE mailboxes m
           SET "uidNext" = m."uidNext" + c.k, "highestModseq" = m."highestModseq" + c.k
-         FROM counts c
+         FROM unnest($1::bigint[], $2::int[]) AS c(mailbox_id, k) JOIN locked l ON l.id = c.mailbox_id
         WHERE m.id = c.mailbox_id
        RETURNING m.id, m."uidNext" - c.k AS first_uid, m."highestModseq" - c.k AS first_modseq,
                  m."uidNext" AS uid_next, m."highestModseq" AS highest_modseq
+     ), allocated AS (
+       SELECT * FROM advanced
+       UNION ALL
+       SELECT f.id, 1, 1::bigint, f.k + 1, (f.k + 1)::bigint FROM unnest($3::bigint[], $4::int[]) AS f(id, k)
      ), inserted AS (
        INSERT INTO mailbox_messages ("mailboxId", uid, "messageId", modseq, flags, recent, "internalDate")
        SELECT e.mailbox_id, a.first_uid + e.position, e.message_id, a.first_modseq + e.position + 1, '{}', true, e.internal_date
-         FROM unnest($3::bigint[], $4::bigint[], $5::int[], $6::timestamptz[]) AS e(mailbox_id, message_id, position, internal_date)
-         JOIN advanced a ON a.id = e.mailbox_id
+         FROM unnest($5::bigint[], $6::bigint[], $7::int[], $8::timestamptz[]) AS e(mailbox_id, message_id, position, internal_date)
+         JOIN allocated a ON a.id = e.mailbox_id
        RETURNING 1
      )
-     SELECT id, first_uid, uid_next, highest_modseq, (SELECT count(*) FROM inserted)::int AS inserted
-       FROM advanced`,
-    [mailboxIds, mailboxIds.map((id) => counts.get(id)!), entryMailbox, entryMessage, entryPosition, entryDate],
+     SELECT id, first_uid, uid_next, highest_modseq, (SELECT count(*) FROM inserted)::int AS inserted FROM allocated`,
+    [
+      existing, existing.map((id) => counts.get(id)!), fresh, fresh.map((id) => counts.get(id)!),
+      entryMailbox, entryMessage, entryPosition, entryDate,
+    ],
   );
-  if (advanced.rows.length !== mailboxIds.length) {
-    throw new Error(`mailbox vanished during delivery (${advanced.rows.length} of ${mailboxIds.length} locked)`);
+  if (allocated.rows.length !== counts.size || allocated.rows[0]!.inserted !== entryMailbox.length) {
+    throw new Error(`mailbox vanished during delivery (${allocated.rows.length} of ${counts.size} allocated)`);
   }
-  const firstUid = new Map(advanced.rows.map((r) => [r.id, r.first_uid]));
+  const firstUid = new Map(allocated.rows.map((r) => [r.id, r.first_uid]));
 
   const stored: StoredMessage[] = messageIds.map((id) => ({ id, deliveries: [] }));
   entryMailbox.forEach((mailboxId, e) => {
     stored[entryMessageIndex[e]!]!.deliveries.push({ mailboxId, uid: firstUid.get(mailboxId)! + entryPosition[e]! });
   });
 
-  const mailboxes: MailboxChange[] = advanced.rows.map((r) => ({ id: r.id, uidNext: r.uid_next, highestModseq: r.highest_modseq }));
+  const mailboxes: MailboxChange[] = allocated.rows.map((r) => ({ id: r.id, uidNext: r.uid_next, highestModseq: r.highest_modseq }));
   const notify = notifyStatements({ type: 'messages.created', messageIds, mailboxes }, (v) => client.escapeLiteral(v));
   await client.query(`${notify} COMMIT`);
   return stored;
@@ -160,60 +166,57 @@ async function insertMessages(client: pg.ClientBase, messages: readonly Received
   return result.rows.map((r) => r.id).sort(compareIds);
 }
 
-/** address -> account id, creating missing accounts (in sorted order: no deadlock between batches). */
-async function ensureAccounts(client: pg.ClientBase, addresses: readonly string[]): Promise<Map<string, string>> {
-  const result = await client.query<{ id: string; address: string }>(
-    `WITH wanted AS (SELECT unnest($1::text[]) AS address),
-     inserted AS (
-       INSERT INTO accounts (address) SELECT address FROM wanted ORDER BY address
-       ON CONFLICT (address) DO NOTHING RETURNING id, address
-     )
-     SELECT id, address FROM inserted
-     UNION ALL
-     SELECT a.id, a.address FROM accounts a JOIN wanted w ON w.address = a.address`,
-    [addresses],
-  );
-  const ids = new Map(result.rows.map((r) => [r.address, r.id]));
-  // An account another transaction committed after this statement's snapshot was skipped by ON
-  // CONFLICT but is invisible above; a new statement sees it.
-  const missing = addresses.filter((a) => !ids.has(a));
-  if (missing.length > 0) {
-    const again = await client.query<{ id: string; address: string }>('SELECT id, address FROM accounts WHERE address = ANY($1::text[])', [missing]);
-    for (const r of again.rows) ids.set(r.address, r.id);
-  }
-  for (const a of addresses) if (!ids.has(a)) throw new Error(`account ${a} could not be created`);
-  return ids;
+interface Inbox {
+  mailboxId: string;
+  /** Created by this transaction, already holding its final counters for this batch. */
+  fresh: boolean;
 }
 
+/** How often the account/INBOX lookup is repeated for rows another transaction committed meanwhile. */
+const MAX_INBOX_LOOKUPS = 3;
+
 /**
- * account id -> INBOX mailbox id, creating missing INBOXes with a fresh UIDVALIDITY. Only INBOX
- * is created at delivery; IMAP creates the other default folders when the account logs in.
+ * address -> its INBOX, creating missing accounts and INBOXes in one statement (sorted, so two
+ * batches creating the same addresses cannot deadlock). A new INBOX gets a fresh UIDVALIDITY and
+ * is created with uidNext/highestModseq already advanced by `count` (its entries in this batch),
+ * saving the UPDATE. Only INBOX is created at delivery; IMAP creates the other default folders
+ * when the account logs in.
  */
-async function ensureInboxes(client: pg.ClientBase, accountIds: readonly string[]): Promise<Map<string, string>> {
-  const sorted = [...accountIds].sort(compareIds);
-  const result = await client.query<{ id: string; account_id: string }>(
-    `WITH wanted AS (SELECT unnest($1::bigint[]) AS account_id),
-     inserted AS (
-       INSERT INTO mailboxes ("accountId", name, "uidValidity")
-       SELECT w.account_id, $2, nextval('uid_validity_seq') FROM wanted w
-        WHERE NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m."accountId" = w.account_id AND m.name = $2)
-        ORDER BY w.account_id
-       ON CONFLICT ("accountId", name) DO NOTHING RETURNING id, "accountId" AS account_id
-     )
-     SELECT id, account_id FROM inserted
-     UNION ALL
-     SELECT m.id, m."accountId" FROM mailboxes m JOIN wanted w ON m."accountId" = w.account_id AND m.name = $2`,
-    [sorted, INBOX],
-  );
-  const ids = new Map(result.rows.map((r) => [r.account_id, r.id]));
-  const missing = sorted.filter((a) => !ids.has(a));
-  if (missing.length > 0) {
-    const again = await client.query<{ id: string; account_id: string }>(
-      'SELECT id, "accountId" AS account_id FROM mailboxes WHERE "accountId" = ANY($1::bigint[]) AND name = $2',
-      [missing, INBOX],
+async function ensureInboxes(client: pg.ClientBase, countPerAddress: ReadonlyMap<string, number>): Promise<Map<string, Inbox>> {
+  const inboxes = new Map<string, Inbox>();
+  let missing = [...countPerAddress.keys()].sort();
+  for (let attempt = 0; attempt < MAX_INBOX_LOOKUPS && missing.length > 0; attempt++) {
+    const result = await client.query<{ address: string; mailbox_id: string | null; fresh: boolean }>(
+      `WITH wanted AS (
+         SELECT * FROM unnest($1::text[], $2::int[]) AS w(address, k)
+       ), new_accounts AS (
+         INSERT INTO accounts (address) SELECT address FROM wanted ORDER BY address
+         ON CONFLICT (address) DO NOTHING RETURNING id, address
+       ), account AS (
+         SELECT id, address FROM new_accounts
+         UNION ALL
+         SELECT a.id, a.address FROM accounts a JOIN wanted w ON w.address = a.address
+       ), new_inboxes AS (
+         INSERT INTO mailboxes ("accountId", name, "uidValidity", "uidNext", "highestModseq")
+         SELECT a.id, $3, nextval('uid_validity_seq'), w.k + 1, w.k + 1
+           FROM account a JOIN wanted w ON w.address = a.address
+          WHERE NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m."accountId" = a.id AND m.name = $3)
+          ORDER BY a.id
+         ON CONFLICT ("accountId", name) DO NOTHING RETURNING id, "accountId"
+       )
+       SELECT a.address, coalesce(n.id, m.id) AS mailbox_id, n.id IS NOT NULL AS fresh
+         FROM account a
+         LEFT JOIN new_inboxes n ON n."accountId" = a.id
+         LEFT JOIN mailboxes m ON m."accountId" = a.id AND m.name = $3`,
+      [missing, missing.map((a) => countPerAddress.get(a)!), INBOX],
     );
-    for (const r of again.rows) ids.set(r.account_id, r.id);
+    for (const row of result.rows) {
+      if (row.mailbox_id !== null) inboxes.set(row.address, { mailboxId: row.mailbox_id, fresh: row.fresh });
+    }
+    // Rows another transaction committed after this statement's snapshot were skipped by ON
+    // CONFLICT yet are invisible above: the next statement (a new snapshot) sees them.
+    missing = missing.filter((a) => !inboxes.has(a));
   }
-  for (const a of sorted) if (!ids.has(a)) throw new Error(`INBOX of account ${a} could not be created`);
-  return ids;
+  if (missing.length > 0) throw new Error(`INBOX for ${missing[0]} could not be created`);
+  return inboxes;
 }
