@@ -2,7 +2,7 @@ import { ImapFlow } from 'imapflow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MemoryBackend } from '../../src/testing/memory-backend.ts';
 import type { TestServer } from '../../src/testing/transcript.ts';
-import { fixtureServer, M1, PASSWORD, smallMessage, USER } from '../helpers/fixture.ts';
+import { fixtureServer, M1, PASSWORD, smallMessage, testTls, USER } from '../helpers/fixture.ts';
 
 let server: TestServer;
 let backend: MemoryBackend;
@@ -110,5 +110,32 @@ describe('imapflow 2.1.2 against the memory server', () => {
     } finally {
       lock.release();
     }
+  });
+});
+
+describe('imapflow over STARTTLS and across a shutdown', () => {
+  it('upgrades with STARTTLS, logs in, and sees BYE + close when the server shuts down', async () => {
+    const tlsServer = await fixtureServer({ tls: await testTls(), allowInsecureAuth: false });
+    const secureClient = new ImapFlow({
+      host: '127.0.0.1',
+      port: tlsServer.server.port,
+      secure: false,
+      tls: { rejectUnauthorized: false },
+      auth: { user: USER, pass: PASSWORD },
+      logger: false,
+    });
+    const errors: unknown[] = [];
+    secureClient.on('error', (e: unknown) => errors.push(e));
+    await secureClient.connect();
+    expect(secureClient.secureConnection).toBe(true);
+    const lock = await secureClient.getMailboxLock('INBOX');
+    const closed = new Promise<void>((resolve) => secureClient.once('close', () => resolve()));
+    void secureClient.idle();
+    await new Promise((r) => setTimeout(r, 50));
+    await tlsServer.server.close();
+    await closed;
+    lock.release();
+    expect(secureClient.usable).toBe(false);
+    expect(errors).toEqual([]);
   });
 });
