@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CATCH_ALL_ADDRESS } from '../../src/config.ts';
 import { dataPayload, RawSmtpClient } from './support/raw-smtp-client.ts';
-import { startTestLetterbox, type TestLetterbox } from './support/test-letterbox.ts';
+import { startSecondNode, startTestLetterbox, type TestLetterbox } from './support/test-letterbox.ts';
 
 const CONNECTIONS = 100;
 const MESSAGES_PER_CONNECTION = 10;
@@ -17,8 +17,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function deliverFrom(connection: number): Promise<void> {
-  const { client } = await RawSmtpClient.connect(server.letterbox.smtpPort);
+async function deliverFrom(connection: number, port = server.letterbox.smtpPort): Promise<void> {
+  const { client } = await RawSmtpClient.connect(port);
   await client.command('EHLO load.test');
   for (let m = 0; m < MESSAGES_PER_CONNECTION; m++) {
     const recipients = Array.from({ length: RECIPIENTS_PER_MESSAGE }, (_, k) => `user${(connection + m + k) % ADDRESS_POOL}@conc.test`);
@@ -68,5 +68,44 @@ describe(`${CONNECTIONS} concurrent connections x ${MESSAGES_PER_CONNECTION} mes
     }
     const catchAll = mailboxes.rows.find((m) => m.address === DEFAULT_CATCH_ALL_ADDRESS)!;
     expect(catchAll.uids).toHaveLength(total);
+  });
+});
+
+describe('two nodes on one database', () => {
+  it('never lets a reader see a UID before a lower one is committed, and numbers every mailbox gap-free', async () => {
+    const second = await startSecondNode(server);
+    try {
+      const before = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
+      // A reader polling while both nodes deliver: in any snapshot, a mailbox's visible UIDs must
+      // be exactly 1..max (IMAP clients fetch UIDNEXT:* and would skip a UID that appears late).
+      let delivering = true;
+      const holes: string[] = [];
+      let polls = 0;
+      const reader = (async () => {
+        while (delivering) {
+          const snapshot = await server.db.query<{ mailbox: string; n: number; max: number }>(
+            'SELECT "mailboxId" AS mailbox, count(*)::int AS n, max(uid) AS max FROM mailbox_messages GROUP BY 1',
+          );
+          for (const row of snapshot.rows) if (row.n !== row.max) holes.push(`${row.mailbox}: ${row.n} rows, max uid ${row.max}`);
+          polls++;
+        }
+      })();
+      await Promise.all(
+        Array.from({ length: 40 }, (_, c) => deliverFrom(1000 + c, c % 2 === 0 ? server.letterbox.smtpPort : second.letterbox.smtpPort)),
+      );
+      delivering = false;
+      await reader;
+      expect(polls).toBeGreaterThan(0);
+      expect(holes).toEqual([]);
+
+      const after = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
+      expect(after.rows[0]!.n - before.rows[0]!.n).toBe(40 * MESSAGES_PER_CONNECTION);
+      const gaps = await server.db.query<{ mailbox: string }>(
+        `SELECT "mailboxId" AS mailbox FROM mailbox_messages GROUP BY 1 HAVING count(*) <> max(uid) OR count(DISTINCT uid) <> count(*)`,
+      );
+      expect(gaps.rows).toEqual([]);
+    } finally {
+      await second.stop();
+    }
   });
 });

@@ -19,6 +19,20 @@ export interface TestLetterbox {
 
 export async function startTestLetterbox(overrides: Partial<LetterboxConfig> = {}): Promise<TestLetterbox> {
   const database = await createTestDatabase();
+  try {
+    return await startOn(database, overrides);
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+/** Another node on the same database as `first` (DESIGN invariant 7); stopping it leaves the database. */
+export async function startSecondNode(first: TestLetterbox): Promise<TestLetterbox> {
+  return startOn({ url: first.url, drop: async () => {} }, {});
+}
+
+async function startOn(database: { url: string; drop(): Promise<void> }, overrides: Partial<LetterboxConfig>): Promise<TestLetterbox> {
   const dataDir = await mkdtemp(join(tmpdir(), 'letterbox-smtp-test-'));
   const config: LetterboxConfig = {
     ...defaultConfig(),
