@@ -198,21 +198,26 @@ export class Connection {
     }
   }
 
+  /** The one mapping from an error to the reply line (BYE is handled by the callers). */
+  private statusFor(tag: string, err: unknown): { line: string; bad: boolean } {
+    if (err instanceof DecodeError) return { line: `${tag} BAD ${err.message}`, bad: true };
+    if (err instanceof ImapError) {
+      const code = err.code ? `[${err.code}] ` : '';
+      const type = err.type === 'BYE' ? 'NO' : err.type;
+      return { line: `${tag} ${type} ${code}${err.message}`, bad: err.type === 'BAD' };
+    }
+    this.ctx.logger.error(`imap: command failed (connection ${this.id})`, err);
+    return { line: `${tag} NO [SERVERBUG] Internal server error`, bad: false };
+  }
+
   private replyError(tag: string, err: unknown): void {
     if (this.closed) return;
-    if (err instanceof DecodeError) {
-      this.replyBad(`${tag} BAD ${err.message}`);
-    } else if (err instanceof ImapError) {
-      if (err.type === 'BYE') return this.bye(err.message);
-      const code = err.code ? `[${err.code}] ` : '';
-      if (err.type === 'BAD') this.replyBad(`${tag} BAD ${code}${err.message}`);
-      else {
-        this.writeLine(`${tag} NO ${code}${err.message}`);
-        this.badCommands = 0;
-      }
-    } else {
-      this.ctx.logger.error(`imap: command failed (connection ${this.id})`, err);
-      this.writeLine(`${tag} NO [SERVERBUG] Internal server error`);
+    if (err instanceof ImapError && err.type === 'BYE') return this.bye(err.message);
+    const { line, bad } = this.statusFor(tag, err);
+    if (bad) this.replyBad(line);
+    else {
+      this.writeLine(line);
+      this.badCommands = 0;
     }
   }
 
@@ -244,11 +249,8 @@ export class Connection {
         if (verdict === 'accept') return null;
       }
     } catch (err) {
-      if (err instanceof ImapError) {
-        const code = err.code ? `[${err.code}] ` : '';
-        return { reply: `${tag} ${err.type === 'BYE' ? 'NO' : err.type} ${code}${err.message}`, close: !sync };
-      }
-      // A malformed head is reported when the whole command is parsed.
+      // A malformed head is reported when the whole command is parsed; anything else refuses the literal.
+      if (!(err instanceof DecodeError)) return { reply: this.statusFor(tag, err).line, close: !sync };
     }
     if (size > limit) return { reply: `${tag} NO [TOOBIG] Literal too large`, close: !sync };
     return null;
