@@ -99,6 +99,8 @@ class MemMailbox {
   readonly ghosts = new Map<number, MemMessage>();
   readonly journal: JournalEntry[] = [];
   readonly listeners = new Set<() => void>();
+  /** Sessions that have this mailbox selected. Without any, no journal or ghost is needed. */
+  readonly selectedBy = new Set<string>();
 
   constructor(
     public name: string,
@@ -108,8 +110,21 @@ class MemMailbox {
 
   record(kind: JournalEntry['kind'], uid: number, origin: string | null): bigint {
     const modseq = ++this.highestModseq;
-    this.journal.push({ modseq, kind, uid, origin });
+    // Only sessions with the mailbox selected read the journal, and only past their SELECT.
+    if (this.selectedBy.size > 0) this.journal.push({ modseq, kind, uid, origin });
     return modseq;
+  }
+
+  enter(session: string): void {
+    this.selectedBy.add(session);
+  }
+
+  leave(session: string): void {
+    this.selectedBy.delete(session);
+    if (this.selectedBy.size === 0) {
+      this.journal.length = 0;
+      this.ghosts.clear();
+    }
   }
 
   notify(): void {
@@ -243,7 +258,7 @@ export class MemoryBackend implements ImapBackend {
     if (gone.size === 0) return [];
     box.messages = box.messages.filter((m) => !gone.has(m.uid));
     for (const m of messages) {
-      box.ghosts.set(m.uid, m);
+      if (box.selectedBy.size > 0) box.ghosts.set(m.uid, m);
       box.record('expunged', m.uid, origin);
     }
     box.notify();
@@ -360,7 +375,9 @@ export class MemorySession implements ImapSession, SupportsMove, SupportsChangeN
 
   async select(name: string, options: SelectOptions): Promise<SelectData> {
     const box = this.mailbox(name);
+    this.selected?.leave(this.id);
     this.selected = box;
+    box.enter(this.id);
     this.readOnly = options.readOnly;
     let recent = 0;
     let firstUnseenUid: number | null = null;
@@ -487,11 +504,12 @@ export class MemorySession implements ImapSession, SupportsMove, SupportsChangeN
   }
 
   async unselect(): Promise<void> {
+    this.selected?.leave(this.id);
     this.selected = null;
   }
 
   async close(): Promise<void> {
-    this.selected = null;
+    await this.unselect();
     this.user = null;
   }
 
