@@ -20,7 +20,7 @@ import { profileTarget } from './lib/profile.mjs';
 
 const SERVER_CPU = 0;
 const CLIENT_CPU = 1;
-const DEFAULTS = { n: 20_000, c: 100, size: '2k', runs: 1, timeoutS: 1_800 };
+const DEFAULTS = { n: 20_000, c: 100, size: '2k', runs: 1, timeoutS: 1_800, warmup: 2_000 };
 const COMPARE_DEFAULTS = { runs: 3, n2k: 20_000, n50k: 5_000, targets: 'bare,maildev,letterbox' };
 const MEMORY_DEFAULTS = { n: 200_000, progressS: 5 };
 const RESULTS_DIR = join(WORK_DIR, 'results');
@@ -43,6 +43,7 @@ const { values: opts, positionals } = parseArgs({
     progress: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
     'wait-idle': { type: 'string', default: '0' },
+    warmup: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -60,6 +61,7 @@ const common = {
   c: num(opts.c, DEFAULTS.c),
   serverCpus: pinned ? SERVER_CPU : null,
   timeoutMs: num(opts.timeout, DEFAULTS.timeoutS) * 1000,
+  warmup: num(opts.warmup, DEFAULTS.warmup),
 };
 
 mkdirSync(RESULTS_DIR, { recursive: true });
@@ -79,7 +81,7 @@ async function measure(o) {
     const w = await waitForIdleCpus({ threshold: IDLE_THRESHOLD, maxMs: maxIdleWaitMs });
     console.log(`- waited ${(w.waitedMs / 1000).toFixed(0)} s for idle CPUs: ${w.idle ? 'idle' : 'still busy'} (${w.busy.map((b) => `${(100 * b).toFixed(0)}%`).join(' / ')})`);
   }
-  console.log(`- load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; starting ${o.target} ${o.size} n=${o.n} c=${common.c}`);
+  console.log(`- load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; starting ${o.target} ${o.size} n=${o.n} c=${common.c} warm-up ${o.warmup ?? common.warmup}`);
   const result = await benchOnce({ ...common, ...o });
   result.loadavg = os.loadavg();
   console.log(`  ${runLine(result)}`);
@@ -119,7 +121,7 @@ async function compareMode() {
 
 async function memoryMode() {
   const result = await measure({
-    target: 'letterbox', size: '2k', n: num(opts.n, MEMORY_DEFAULTS.n),
+    target: 'letterbox', size: '2k', n: num(opts.n, MEMORY_DEFAULTS.n), warmup: num(opts.warmup, 0),
     progressMs: num(opts.progress, MEMORY_DEFAULTS.progressS) * 1000,
     onProgress: (p) => console.log(`  t=${p.seconds.toFixed(0)}s accepted ${p.accepted} (${p.intervalRate.toFixed(0)}/s), Node RSS ${p.rssMB?.toFixed(0)} MB`),
   });

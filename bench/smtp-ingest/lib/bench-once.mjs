@@ -15,7 +15,7 @@ import { startLetterbox } from '../targets/letterbox.mjs';
 export const TARGETS = { bare: startBare, maildev: startMaildev, letterbox: startLetterbox };
 
 /**
- * @param {object} o { target, size, n, c, serverCpus, timeoutMs, progressMs, nodeArgs, logFile, onStarted }
+ * @param {object} o { target, size, n, c, warmup, serverCpus, timeoutMs, progressMs, nodeArgs, env, onStarted, onProgress }
  */
 export async function benchOnce(o) {
   const start = TARGETS[o.target];
@@ -27,6 +27,12 @@ export async function benchOnce(o) {
   const server = await start({ cpus: o.serverCpus, nodeArgs: o.nodeArgs, env: o.env, logFile });
   try {
     await o.onStarted?.(server);
+    if (o.warmup > 0) {
+      // Same path, other recipients, before the clock and the samplers start: JIT and caches warm.
+      const w = await runLoad({ host: '127.0.0.1', port: server.port, payload: buildPayload(o.size, o.warmup, { warmup: true }),
+        total: o.warmup, connections: o.c, timeoutMs: o.timeoutMs });
+      if (w.accepted !== o.warmup) throw new Error(`warm-up: only ${w.accepted} of ${o.warmup} accepted (${JSON.stringify(w.errors)})`);
+    }
     const sampler = new RssSampler(server.pid, server.dbPids);
     const progress = o.progressMs ? (p) => o.onProgress?.({ ...p, rssMB: sampler.timeline.at(-1)?.rssMB }) : undefined;
     const cpuBefore = cpuSnapshot(server);
@@ -44,7 +50,7 @@ export async function benchOnce(o) {
     const memory = { ...sampler.stop(), loadPeakRssMB };
     const check = verifyStored(load.acked, await server.storedRecipients());
     const { acked, ...figures } = load;
-    return { target: o.target, server: server.name, size: o.size, n: o.n, c: o.c, ...figures, memory, cpu, check, parse, loadWindowUs, serverLog: logPath };
+    return { target: o.target, server: server.name, size: o.size, n: o.n, c: o.c, warmup: o.warmup, ...figures, memory, cpu, check, parse, loadWindowUs, serverLog: logPath };
   } finally {
     await server.stop();
     logFile.end();

@@ -17,8 +17,11 @@ const SENDER = 'load@bench.test';
 const FIXED_DATE = 'Sun, 22 Nov 2026 03:00:00 +0000';
 const BOUNDARY = '----=_bench_boundary_7f3a';
 
-/** Envelope recipient and header To of message i. */
+/** Envelope recipient and header To of message i of the measured run. */
 export const recipientOf = (i) => `u${i}@load.test`;
+/** Recipients of the warm-up messages sent before the clock starts; the check leaves them out. */
+export const WARMUP_DOMAIN = 'warmup.test';
+const warmupRecipientOf = (i) => `w${i}@${WARMUP_DOMAIN}`;
 
 /** Deterministic filler text without lines starting with "." (no dot-stuffing needed). */
 function fillerLines(totalBytes, lineBytes, prefix) {
@@ -105,16 +108,17 @@ const BUILDERS = { '2k': textMessage, '50k': htmlWithAttachment };
  * - `mailFrom`, `dataCmd`, `body` are shared Buffers;
  * - `rcpt[i]` and `head[i]` are the per-message Buffers (built before the clock starts).
  */
-export function buildPayload(sizeName, count) {
+export function buildPayload(sizeName, count, { warmup = false } = {}) {
+  const to = warmup ? warmupRecipientOf : recipientOf;
   const build = BUILDERS[sizeName];
   if (!build) throw new Error(`unknown size ${sizeName} (use ${Object.keys(BUILDERS).join(' or ')})`);
   const body = Buffer.from(`${build(PAYLOAD_SIZES[sizeName])}${END_OF_DATA}`, 'utf8');
   const rcpt = new Array(count);
   const head = new Array(count);
   for (let i = 0; i < count; i += 1) {
-    const to = recipientOf(i);
-    rcpt[i] = Buffer.from(`RCPT TO:<${to}>${CRLF}`, 'latin1');
-    head[i] = Buffer.from(`To: <${to}>${CRLF}Message-ID: <${i}.bench@load.test>${CRLF}`, 'latin1');
+    const address = to(i);
+    rcpt[i] = Buffer.from(`RCPT TO:<${address}>${CRLF}`, 'latin1');
+    head[i] = Buffer.from(`To: <${address}>${CRLF}Message-ID: <${i}.${warmup ? 'warmup' : 'bench'}@load.test>${CRLF}`, 'latin1');
   }
   return {
     sizeName,

@@ -19,9 +19,12 @@ export function runLine(r) {
     `${Object.keys(r.errors).length ? `; server log: ${r.serverLog}` : ''}`;
 }
 
+const cpuCell = (node, db) => (db == null ? fmt(node, 3) : `${fmt(node + db, 3)} (${fmt(node, 3)} + ${fmt(db, 3)})`);
+
 /** Markdown table of medians, one row per (target, size) group. */
 export function medianTable(groups) {
-  const head = ['target', 'size', 'N', 'C', 'runs', 'msgs/s (median)', 'runs msgs/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB (Node)', 'Postgres PSS MB', 'lost / duplicated'];
+  const head = ['target', 'size', 'N', 'C', 'runs', 'msgs/s (median)', 'runs msgs/s', 'p50 ms', 'p99 ms', 'errors',
+    'peak RSS MB (Node)', 'Postgres PSS MB', 'lost / duplicated', 'server CPU ms/msg (Node + Postgres)', 'server on CPU'];
   const rows = groups.map(({ runs }) => {
     const r0 = runs[0];
     const m = (f) => median(runs.map(f));
@@ -30,7 +33,9 @@ export function medianTable(groups) {
     const db = runs.some((r) => r.memory.peakDbMB != null) ? fmt(m((r) => r.memory.peakDbMB)) : '-';
     return [r0.server, r0.size, r0.n, r0.c, runs.length, fmt(m((r) => r.rate)), runs.map((r) => fmt(r.rate)).join(' / '),
       fmt(m((r) => r.p50), 1), fmt(m((r) => r.p99), 1), runs.reduce((s, r) => s + errorCount(r), 0),
-      fmt(m((r) => r.memory.peakRssMB)), db, `${lost} / ${dup}`];
+      fmt(m((r) => r.memory.peakRssMB)), db, `${lost} / ${dup}`,
+      cpuCell(m((r) => r.cpu.serverMsPerMsg), runs.some((r) => r.cpu.dbMsPerMsg != null) ? m((r) => r.cpu.dbMsPerMsg) : null),
+      `${fmt(100 * m((r) => r.cpu.serverShare))}%`];
   });
   return [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
