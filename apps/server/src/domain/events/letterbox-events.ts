@@ -25,7 +25,12 @@ export type LetterboxEvent =
   /** Messages expunged from mailboxes (retention); `messageIds` lists the messages affected. */
   | { type: 'messages.expunged'; messageIds: string[]; mailboxes: MailboxChange[] }
   /** Messages deleted for good (their content is gone). */
-  | { type: 'messages.deleted'; messageIds: string[] };
+  | { type: 'messages.deleted'; messageIds: string[] }
+  /**
+   * IMAP changed mailboxes (flags, APPEND/COPY/MOVE, EXPUNGE, mailbox deleted): IMAP sessions on
+   * every node re-read them. `messageIds` stays empty: mailbox ids are enough to wake readers.
+   */
+  | { type: 'mailboxes.changed'; messageIds: string[]; mailboxes: MailboxChange[] };
 
 export function parseEvent(payload: string): LetterboxEvent | null {
   try {

@@ -1,0 +1,116 @@
+// FETCH: streams the requested UIDs from Postgres in keyset pages (uid > last ORDER BY uid LIMIT n,
+// never OFFSET), the next page loading while the current one drains to the client. Only what
+// the request needs is read: raw octets for body items, otherwise the cached ENVELOPE and
+// BODYSTRUCTURE columns, which are computed from the raw octets (imap-core's MIME helpers) the
+// first time a FETCH needs them and written back.
+import type pg from 'pg';
+import type { FetchRequest, FetchedMessage, Sink } from '@letterbox/imap-core';
+import { bodyStructure, envelope, parseMime } from '@letterbox/imap-core/mime';
+import { imapValueFromJson, imapValueToJson, type ImapValueJson } from './imap-value-json.ts';
+import { withRecent } from './mailbox-changes.ts';
+import { uidRangeArrays } from './uid-ranges.ts';
+
+/** Rows per page without raw octets: a few hundred KiB of metadata. */
+const PAGE_ROWS = 2_000;
+/** Rows per page with raw octets: bounds memory by a few messages' size, not the mailbox's. */
+const PAGE_ROWS_WITH_RAW = 25;
+
+interface FetchRow {
+  uid: number;
+  message_id: string;
+  flags: string[] | null;
+  internal_date: Date;
+  size: number;
+  raw: Buffer | null;
+  envelope: ImapValueJson | null;
+  body_structure: ImapValueJson | null;
+}
+
+export interface FetchScope {
+  mailboxId: string;
+  recentUids: ReadonlySet<number>;
+}
+
+/**
+ * Expunged entries not yet announced to this session are included (IMAP.md M29: frozen data);
+ * the library drops UIDs the client does not know.
+ */
+export async function fetchMessages(pool: pg.Pool, scope: FetchScope, request: FetchRequest, sink: Sink<FetchedMessage>): Promise<void> {
+  const pageRows = request.raw ? PAGE_ROWS_WITH_RAW : PAGE_ROWS;
+  const { starts, ends } = uidRangeArrays(request.uids);
+  const loadPage = (after: number, end: number) =>
+    pool.query<FetchRow>(
+      `SELECT mm.uid, mm."messageId" AS message_id, mm.flags, mm."internalDate" AS internal_date, m.size,
+              CASE WHEN $4 OR ($5 AND m."imapEnvelope" IS NULL) OR ($6 AND m."imapBodyStructure" IS NULL) THEN m.raw END AS raw,
+              CASE WHEN $5 THEN m."imapEnvelope" END AS envelope,
+              CASE WHEN $6 THEN m."imapBodyStructure" END AS body_structure
+         FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
+        WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3
+        ORDER BY mm.uid LIMIT $7`,
+      [scope.mailboxId, after, end, request.raw, request.envelope, request.bodyStructure, pageRows],
+    );
+  for (let i = 0; i < starts.length; i++) {
+    const end = ends[i]!;
+    let next: Promise<pg.QueryResult<FetchRow>> | null = loadPage(starts[i]! - 1, end);
+    while (next) {
+      const page: FetchRow[] = (await next).rows;
+      next = page.length === pageRows ? loadPage(page[page.length - 1]!.uid, end) : null;
+      // Don't leave the prefetch unobserved if the sink throws (client gone).
+      next?.catch(() => {});
+      const computed = completeStructures(page, request);
+      const writeBack = computed.length > 0 ? cacheStructures(pool, computed) : null;
+      for (const row of page) {
+        const message: FetchedMessage = {
+          uid: row.uid,
+          flags: withRecent(row.flags ?? [], scope.recentUids.has(row.uid)),
+          internalDate: row.internal_date,
+          size: row.size,
+        };
+        if (request.raw && row.raw) message.raw = row.raw;
+        if (request.envelope && row.envelope !== null) message.envelope = imapValueFromJson(row.envelope);
+        if (request.bodyStructure && row.body_structure !== null) message.bodyStructure = imapValueFromJson(row.body_structure);
+        await sink(message);
+      }
+      await writeBack;
+    }
+  }
+}
+
+interface ComputedStructures {
+  messageId: string;
+  envelope: ImapValueJson | null;
+  bodyStructure: ImapValueJson | null;
+}
+
+/** Fills missing cached structures of the page's rows in place; returns what to write back. */
+function completeStructures(page: FetchRow[], request: FetchRequest): ComputedStructures[] {
+  const computed: ComputedStructures[] = [];
+  for (const row of page) {
+    const needEnvelope = request.envelope && row.envelope === null;
+    const needStructure = request.bodyStructure && row.body_structure === null;
+    if ((!needEnvelope && !needStructure) || row.raw === null) continue;
+    // Without BODYSTRUCTURE only the top header block is parsed (envelope() reads it alone).
+    const root = needStructure ? parseMime(row.raw) : undefined;
+    const item: ComputedStructures = { messageId: row.message_id, envelope: null, bodyStructure: null };
+    if (needEnvelope) row.envelope = item.envelope = imapValueToJson(envelope(row.raw, root));
+    if (root) row.body_structure = item.bodyStructure = imapValueToJson(bodyStructure(row.raw, root, true));
+    computed.push(item);
+  }
+  return computed;
+}
+
+/** Stored octets never change, so concurrent writers store the same values: last one wins. */
+async function cacheStructures(pool: pg.Pool, computed: ComputedStructures[]): Promise<void> {
+  await pool.query(
+    `UPDATE messages m
+        SET "imapEnvelope" = coalesce(c.envelope, m."imapEnvelope"),
+            "imapBodyStructure" = coalesce(c.body_structure, m."imapBodyStructure")
+       FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[]) AS c(id, envelope, body_structure)
+      WHERE m.id = c.id`,
+    [
+      computed.map((c) => c.messageId),
+      computed.map((c) => (c.envelope === null ? null : JSON.stringify(c.envelope))),
+      computed.map((c) => (c.bodyStructure === null ? null : JSON.stringify(c.bodyStructure))),
+    ],
+  );
+}
