@@ -43,6 +43,11 @@ describe('embedded PostgreSQL', () => {
       { name: 'listen_addresses', setting: '127.0.0.1' },
       { name: 'synchronous_commit', setting: 'on' },
     ]);
+    // A process group of its own: a terminal's Ctrl-C must reach only the server, which then
+    // shuts down gracefully, and not abort PostgreSQL's transactions under it.
+    const postmasterPid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    expect(await processGroup(postmasterPid)).toBe(postmasterPid);
+    expect(await processGroup(process.pid)).not.toBe(postmasterPid);
     await query(server.url, `CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before restart')`);
     await server.stop();
     await expect(query(server.url, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
@@ -117,6 +122,12 @@ async function query(url: string, sql: string): Promise<Record<string, unknown>[
   } finally {
     await client.end();
   }
+}
+
+async function processGroup(pid: number): Promise<number> {
+  // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces, so split after ')'.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
 }
 
 function isAlive(pid: number): boolean {
