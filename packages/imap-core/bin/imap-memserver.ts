@@ -1,3 +1,4 @@
+#!/usr/bin/env -S node --import tsx
 /**
  * A runnable IMAP server on the in-memory backend, to try the library with any client:
  *
