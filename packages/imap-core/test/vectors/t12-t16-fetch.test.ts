@@ -57,13 +57,13 @@ describe('T13 BODYSTRUCTURE / ENVELOPE', () => {
     const subject = Buffer.from('Subject: say "hi" \\ ok\r\n');
     const raw = Buffer.concat([Buffer.from('From: a@b.c\r\nTo: grp: a@b.c;\r\n'), subject, Buffer.from('\r\nbody\r\n')]);
     const eightBit = Buffer.concat([Buffer.from('From: a@b.c\r\nSubject: '), Buffer.from('Grüße', 'utf8'), Buffer.from('\r\n\r\nx\r\n')]);
-    const backendHas = async (tag: string, bytes: Buffer): Promise<void> => {
+    const appendToArchive = async (tag: string, bytes: Buffer): Promise<void> => {
       t.write(`${tag} APPEND Archive {${bytes.length}+}\r\n`);
       t.write(Buffer.concat([bytes, Buffer.from('\r\n')]));
       expect((await t.collect(tag)).tagged).toMatch(new RegExp(`^${tag} OK`));
     };
-    await backendHas('i3', raw);
-    await backendHas('i4', eightBit);
+    await appendToArchive('i3', raw);
+    await appendToArchive('i4', eightBit);
     await t.send('i5 EXAMINE Archive');
     const env = (await t.send('i6 FETCH 1:2 (ENVELOPE)')).untagged;
     expect(env[0]).toContain('"say \\"hi\\" \\\\ ok"');
