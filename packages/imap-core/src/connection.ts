@@ -16,7 +16,7 @@ import type { MailboxView } from './mailbox-view.ts';
 import type { ServerContext } from './server.ts';
 import { Decoder } from './wire/decoder.ts';
 import { encodeResponse } from './wire/encoder.ts';
-import { InputBuffer, readCommand, type LiteralDecision } from './wire/framer.ts';
+import { InputBuffer, looseTagOf, readCommand, type LiteralDecision } from './wire/framer.ts';
 import type { ImapValue } from './wire/value.ts';
 
 /** Corked output is flushed once this much is queued. */
@@ -95,16 +95,21 @@ export class Connection {
 
   private async readLoop(): Promise<void> {
     while (!this.closed) {
-      const frame = await readCommand(this.input, this.limits.maxLineBytes, {
-        checkLiteral: (head, size, sync) => this.checkLiteral(head, size, sync),
-        continueLiteral: () => this.writeLine('+ Ready for literal data'),
-      });
+      const frame = await readCommand(
+        this.input,
+        this.limits.maxLineBytes,
+        {
+          checkLiteral: (head, size, sync) => this.checkLiteral(head, size, sync),
+          continueLiteral: () => this.writeLine('+ Ready for literal data'),
+        },
+        this.limits.maxLiteralBytes,
+      );
       if (this.closed) return;
       switch (frame.kind) {
         case 'eof':
           return;
         case 'too-long':
-          this.replyBad(`${looseTag(frame.head)} BAD Command line too long`);
+          this.replyBad(`${looseTagOf(frame.head)} BAD Command line too long`);
           break;
         case 'refused':
           this.writeLine(frame.reply);
@@ -470,10 +475,4 @@ export class Connection {
     if (this.inactivityTimer) clearTimeout(this.inactivityTimer);
     this.inactivityTimer = null;
   }
-}
-
-/** Best-effort tag of a line we could not read in full, for the BAD reply. */
-function looseTag(head: Buffer): string {
-  const m = /^([\x21-\x7e]+?) /.exec(head.toString('latin1'));
-  return m && !/[(){%*"\\+]/.test(m[1]!) ? m[1]! : '*';
 }

@@ -100,18 +100,22 @@ export class InputBuffer {
     }
   }
 
-  /** Discards input up to and including the next LF. Resolves false at end of stream. */
-  async skipLine(): Promise<boolean> {
+  /**
+   * Discards input up to and including the next LF. Resolves with the last octets of the discarded
+   * line (to spot a `{n+}` at its end), or null at end of stream.
+   */
+  async skipLine(): Promise<string | null> {
+    let tail = '';
     for (;;) {
       const lf = this.indexOfLf(0);
       if (lf >= 0) {
-        this.take(lf + 1);
-        return true;
+        return (tail + this.take(lf + 1).toString('latin1')).slice(-24);
       }
+      for (const c of this.chunks) tail = (tail + c.toString('latin1', Math.max(0, c.length - 24))).slice(-24);
       this.chunks = [];
       this.length = 0;
       this.onDrained();
-      if (this.ended) return false;
+      if (this.ended) return null;
       await this.wait();
     }
   }
@@ -153,17 +157,38 @@ export type FrameResult =
   | { kind: 'eof' };
 
 const LITERAL_AT_END = /\{(\d{1,10})(\+?)\}\r?\n$/;
+const LITERAL_PLUS_AT_END = /\{(\d{1,10})\+\}\r?\n$/;
+
+/** Best-effort tag of a line we could not read in full, for the BAD reply. */
+export function looseTagOf(head: Buffer): string {
+  const m = /^([\x21-\x7e]+?) /.exec(head.toString('latin1'));
+  return m && !/[(){%*"\\+]/.test(m[1]!) ? m[1]! : '*';
+}
 
 /** Reads one complete command: the line, and for every `{n}` at a line end the n octets and the next line. */
-export async function readCommand(input: InputBuffer, maxLineBytes: number, hooks: FramerHooks): Promise<FrameResult> {
+export async function readCommand(
+  input: InputBuffer,
+  maxLineBytes: number,
+  hooks: FramerHooks,
+  maxSkippableLiteral = 64 * 1024,
+): Promise<FrameResult> {
   const parts: Buffer[] = [];
   let lineBytes = 0;
   for (;;) {
     const line = await input.readLine(maxLineBytes - lineBytes);
     if (line === null) return { kind: 'eof' };
     if (!Buffer.isBuffer(line)) {
-      await input.skipLine();
-      return { kind: 'too-long', head: parts[0] ?? line.tooLong };
+      const head = parts[0] ?? line.tooLong;
+      // A non-synchronising literal at the end of the discarded line arrives anyway: it must not be
+      // read as commands. Small ones are skipped with the rest of the command, large ones end the connection.
+      for (let tail = await input.skipLine(); tail !== null; ) {
+        const m = LITERAL_PLUS_AT_END.exec(tail);
+        if (!m) break;
+        if (Number(m[1]) > maxSkippableLiteral) return { kind: 'refused', reply: `${looseTagOf(head)} BAD Command line too long`, close: true };
+        if ((await input.readExact(Number(m[1]))) === null) return { kind: 'eof' };
+        tail = await input.skipLine();
+      }
+      return { kind: 'too-long', head };
     }
     lineBytes += line.length;
     const tail = line.toString('latin1', Math.max(0, line.length - 16));

@@ -55,6 +55,12 @@ describe('framer', () => {
     expect(bytesOf(frames)).toEqual(['a2 NOOP\r\n']);
   });
 
+  it('skips a LITERAL+ announced at the end of an overlong line instead of running its octets', async () => {
+    const { frames } = await frameAll([Buffer.from('a1 ' + 'x'.repeat(2000) + ' {9+}\r\nb1 LOGOUT\r\na2 NOOP\r\n')]);
+    expect(frames[0]).toMatchObject({ kind: 'too-long' });
+    expect(bytesOf(frames)).toEqual(['a2 NOOP\r\n']);
+  });
+
   it('lets the hook refuse a literal before it is sent', async () => {
     const input = new InputBuffer();
     input.push(Buffer.from('a1 LOGIN {4294967295}\r\na2 NOOP\r\n'));
