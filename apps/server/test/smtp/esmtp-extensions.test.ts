@@ -80,3 +80,39 @@ describe('SMTPUTF8 and 8BITMIME', () => {
     expect(await inboxMessageIds(server.db, 'Jürgen@bücher.test')).toEqual([row.id]);
   });
 });
+
+describe('limits and failures', () => {
+  it('answers 452 past 1000 recipients and still delivers to the first 1000', async () => {
+    const client = await connect();
+    await client.command('EHLO client.test');
+    await client.command('MAIL FROM:<many@sender.test>');
+    client.write(Array.from({ length: 1001 }, (_, i) => `RCPT TO:<r${i}@many.test>\r\n`).join(''));
+    const codes: number[] = [];
+    for (let i = 0; i < 1001; i++) codes.push((await client.read()).code);
+    expect(codes.slice(0, 1000).every((c) => c === 250)).toBe(true);
+    expect(codes[1000]).toBe(452);
+    expect((await client.command('DATA')).code).toBe(354);
+    client.write(dataPayload('Subject: many\r\n\r\nx\r\n'));
+    expect((await client.read()).code).toBe(250);
+    await client.quit();
+    const [row] = (await storedMessages(server.db)).filter((m) => m.mailFrom === 'many@sender.test');
+    expect(row!.rcptTo).toHaveLength(1000);
+  });
+
+  it('keeps accepting after PostgreSQL drops every connection of the server', async () => {
+    const client = await connect();
+    await client.command('EHLO client.test');
+    const send = async (subject: string) => {
+      await client.command('MAIL FROM:<reconnect@sender.test>');
+      await client.command('RCPT TO:<reconnect@rcpt.test>');
+      await client.command('DATA');
+      client.write(dataPayload(`Subject: ${subject}\r\n\r\nx\r\n`));
+      return client.read();
+    };
+    expect((await send('before')).code).toBe(250);
+    await server.db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    expect((await send('after')).code).toBe(250);
+    await client.quit();
+    expect((await storedMessages(server.db)).filter((m) => m.mailFrom === 'reconnect@sender.test')).toHaveLength(2);
+  });
+});

@@ -58,6 +58,10 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
         failed = true;
         const code = (error as { code?: string }).code;
         if (attempt < MAX_ATTEMPTS && code !== undefined && RETRYABLE_SQLSTATES.has(code)) continue;
+        // A connection the server dropped (restart, idle kill) surfaces on the next batch; before
+        // COMMIT nothing was stored, so a fresh connection can safely try again.
+        const beforeCommit = !(error as { commitOutcomeUnknown?: boolean }).commitOutcomeUnknown;
+        if (attempt < MAX_ATTEMPTS && beforeCommit && isConnectionError(error)) continue;
         throw error;
       } finally {
         // After a failure the connection's state is unknown (a failed ROLLBACK leaves it inside

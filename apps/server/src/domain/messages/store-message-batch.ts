@@ -136,7 +136,12 @@ async function storeInTransaction(
 
   const mailboxes: MailboxChange[] = allocated.rows.map((r) => ({ id: r.id, uidNext: r.uid_next, highestModseq: r.highest_modseq }));
   const notify = notifyStatements({ type: 'messages.created', messageIds, mailboxes }, (v) => client.escapeLiteral(v));
-  await client.query(`${notify} COMMIT`);
+  try {
+    await client.query(`${notify} COMMIT`);
+  } catch (error) {
+    // The COMMIT may or may not have happened: the batch must not be stored a second time.
+    throw Object.assign(error as Error, { commitOutcomeUnknown: true });
+  }
   return stored;
 }
 
