@@ -225,6 +225,80 @@ export function describeBackendContract(name: string, makeFixture: () => Promise
       for (let i = 1; i < added.length; i++) expect(added[i]!).toBeGreaterThan(added[i - 1]!);
     });
 
+    it('never lowers UIDNEXT: an expunged last message keeps its UID used', async () => {
+      await setup();
+      const s = await session();
+      const a = await s.append('INBOX', { raw: message(1), flags: ['\\Deleted'], internalDate: null });
+      await s.select('INBOX', { readOnly: false });
+      expect(await s.expunge(null)).toEqual([a.uid]);
+      expect((await s.status('INBOX')).uidNext).toBe(a.uid + 1);
+      const b = await s.append('INBOX', { raw: message(2), flags: [], internalDate: null });
+      expect(b.uid).toBe(a.uid + 1);
+    });
+
+    it('gives \\Recent to the first read-write session only', async () => {
+      await setup();
+      await fixture.deliver('INBOX', message(1));
+      await fixture.deliver('INBOX', message(2));
+      const a = await session();
+      const b = await session();
+      const c = await session();
+      expect((await a.status('INBOX')).recent).toBe(2);
+      expect((await c.select('INBOX', { readOnly: true })).recent).toBe(0);
+      expect((await a.select('INBOX', { readOnly: false })).recent).toBe(2);
+      expect((await b.select('INBOX', { readOnly: false })).recent).toBe(0);
+      expect((await b.status('INBOX')).recent).toBe(0);
+      const flagsOf = async (s: ImapSession): Promise<string[][]> => {
+        const out: string[][] = [];
+        await s.fetch({ uids: [all], raw: false, envelope: false, bodyStructure: false }, async (m) => void out.push(m.flags));
+        return out;
+      };
+      expect((await flagsOf(a)).every((f) => f.includes('\\Recent'))).toBe(true);
+      expect((await flagsOf(b)).some((f) => f.includes('\\Recent'))).toBe(false);
+      await fixture.deliver('INBOX', message(3));
+      const sel = await b.changes(0n);
+      const added = sel.changes.filter((ch) => ch.kind === 'added');
+      expect(added.length).toBeGreaterThanOrEqual(1);
+      expect(added[added.length - 1]).toMatchObject({ kind: 'added', recent: true });
+    });
+
+    it('renames children along with their parent', async () => {
+      await setup();
+      const s = await session();
+      await s.create('Parent');
+      await s.create('Parent/Child');
+      const child = await s.status('Parent/Child');
+      await s.rename('Parent', 'Moved');
+      const names = (await s.listMailboxes()).map((m) => m.name);
+      expect(names).toEqual(expect.arrayContaining(['Moved', 'Moved/Child']));
+      expect(names).not.toContain('Parent/Child');
+      expect((await s.status('Moved/Child')).uidValidity).toBe(child.uidValidity);
+    });
+
+    it('reports keywords in use on SELECT and applies replace/remove', async () => {
+      await setup();
+      const s = await session();
+      await s.append('INBOX', { raw: message(1), flags: ['$label1', '\\Flagged'], internalDate: null });
+      const sel = await s.select('INBOX', { readOnly: false });
+      expect(sel.keywords).toEqual(['$label1']);
+      const uid = Array.from(sel.uids)[0]!;
+      const after: StoredFlags[] = [];
+      await s.store({ uids: [{ start: uid, end: uid }], mode: 'replace', flags: ['\\Answered'] }, async (f) => void after.push(f));
+      expect(after[0]!.flags.filter((f) => f !== '\\Recent')).toEqual(['\\Answered']);
+    });
+
+    it('fetches and searches only within the requested UID ranges, ascending', async () => {
+      await setup();
+      for (let i = 1; i <= 5; i++) await fixture.deliver('INBOX', message(i));
+      const s = await session();
+      const uids = Array.from((await s.select('INBOX', { readOnly: true })).uids);
+      const ranges = [{ start: uids[3]!, end: uids[4]! }, { start: uids[0]!, end: uids[0]! }].sort((x, y) => x.start - y.start);
+      const got: number[] = [];
+      await s.fetch({ uids: ranges, raw: false, envelope: false, bodyStructure: false }, async (m) => void got.push(m.uid));
+      expect(got).toEqual([uids[0], uids[3], uids[4]]);
+      expect(await s.search({ key: { kind: 'all' }, uids: ranges })).toEqual([uids[0], uids[3], uids[4]]);
+    });
+
     it('searches by flag, header and UID', async () => {
       await setup();
       for (let i = 1; i <= 3; i++) await fixture.deliver('INBOX', message(i));
