@@ -38,6 +38,8 @@ async function startOn(database: { url: string; drop(): Promise<void> }, overrid
     ...defaultConfig(),
     host: '127.0.0.1',
     smtpPort: 0,
+    imapPort: 0,
+    imapsPort: 0,
     databaseUrl: database.url,
     dataDir,
     logLevel: 'silent',
