@@ -13,6 +13,9 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 50 * 1024 * 1024;
 export const DEFAULT_CATCH_ALL_ADDRESS = 'catchall';
 
 export type SmtpAuthMode = 'open' | 'required';
+export type ImapAuthMode = 'open' | 'required';
+/** auto: plaintext LOGIN before TLS only in open IMAP auth mode. */
+export type ImapPlaintextLogin = 'auto' | 'allow' | 'refuse';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export interface SmtpCredential {
@@ -46,6 +49,9 @@ export interface LetterboxConfig {
   /** Remove messages older than this; null keeps them forever. */
   retentionMaxAgeMs: number | null;
   catchAllAddress: string;
+  imapAuth: ImapAuthMode;
+  imapCredentials: SmtpCredential[];
+  imapPlaintextLogin: ImapPlaintextLogin;
   logLevel: LogLevel;
 }
 
@@ -215,6 +221,27 @@ const SETTINGS: readonly Setting[] = [
     apply: (c, v) => { c.catchAllAddress = nonEmpty('catch-all-address', v); },
   },
   {
+    flag: '--imap-auth', env: 'LETTERBOX_IMAP_AUTH', default: 'open',
+    description: 'open: any recipient address (or the catch-all account) logs in with any password; required: only --imap-credentials, failures get NO [AUTHENTICATIONFAILED] after a delay.',
+    apply: (c, v) => {
+      if (v !== 'open' && v !== 'required') throw new ConfigError(`imap-auth: "${v}" is not open or required`);
+      c.imapAuth = v;
+    },
+  },
+  {
+    flag: '--imap-credentials', env: 'LETTERBOX_IMAP_CREDENTIALS', default: '(none)',
+    description: 'Accepted IMAP logins when --imap-auth=required, as address:password pairs separated by commas (the address is the account).',
+    apply: (c, v) => { c.imapCredentials = parseCredentials('imap-credentials', v); },
+  },
+  {
+    flag: '--imap-plaintext-login', env: 'LETTERBOX_IMAP_PLAINTEXT_LOGIN', default: 'auto',
+    description: 'LOGIN/AUTHENTICATE on the IMAP port before STARTTLS: allow, refuse (LOGINDISABLED), or auto = allowed only with --imap-auth=open.',
+    apply: (c, v) => {
+      if (v !== 'auto' && v !== 'allow' && v !== 'refuse') throw new ConfigError(`imap-plaintext-login: "${v}" is not auto, allow or refuse`);
+      c.imapPlaintextLogin = v;
+    },
+  },
+  {
     flag: '--log-level', env: 'LETTERBOX_LOG_LEVEL', default: 'info',
     description: 'debug, info, warn, error or silent.',
     apply: (c, v) => {
@@ -249,6 +276,9 @@ export function defaultConfig(): LetterboxConfig {
     retentionMaxMessages: null,
     retentionMaxAgeMs: null,
     catchAllAddress: DEFAULT_CATCH_ALL_ADDRESS,
+    imapAuth: 'open',
+    imapCredentials: [],
+    imapPlaintextLogin: 'auto',
     logLevel: 'info',
   };
 }
@@ -277,6 +307,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   }
   if (config.smtpAuth === 'required' && config.smtpCredentials.length === 0) {
     throw new ConfigError('smtp-auth=required needs at least one user:password in --smtp-credentials');
+  }
+  if (config.imapAuth === 'required' && config.imapCredentials.length === 0) {
+    throw new ConfigError('imap-auth=required needs at least one address:password in --imap-credentials');
   }
   if ((config.tlsCertPath === null) !== (config.tlsKeyPath === null)) {
     throw new ConfigError('--tls-cert and --tls-key go together');

@@ -7,6 +7,7 @@ import { createMessageIngester } from './domain/messages/ingest-message.ts';
 import { startPendingMessageParser, type PendingMessageParser } from './domain/messages/parse-pending-messages.ts';
 import { startRetention } from './domain/messages/prune-retention.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startImapListeners } from './imap/imap-listeners.ts';
 import { startSmtpCatcher } from './smtp/smtp-catcher.ts';
 import { loadTlsKeyPair } from './tls/self-signed-certificate.ts';
 
@@ -18,6 +19,8 @@ export interface Endpoint {
 export interface RunningLetterbox {
   smtpPort: number;
   smtpsPort: number | null;
+  imapPort: number;
+  imapsPort: number;
   database: Database;
   parser: PendingMessageParser;
   /** Every listening endpoint plus the data directory and database, for the banner. */
@@ -67,6 +70,10 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
 
     const endpoints: Endpoint[] = [{ name: 'SMTP', url: `smtp://${hostForUrl(config.host)}:${smtp.smtpPort}` }];
     if (smtp.smtpsPort !== null) endpoints.push({ name: 'SMTPS', url: `smtps://${hostForUrl(config.host)}:${smtp.smtpsPort}` });
+    const imap = await startImapListeners({ config, pool: database.pool, databaseUrl: database.url, tls, log });
+    cleanups.push(() => imap.stop());
+    endpoints.push({ name: 'IMAP', url: `imap://${hostForUrl(config.host)}:${imap.imapPort} (STARTTLS)` });
+    endpoints.push({ name: 'IMAPS', url: `imaps://${hostForUrl(config.host)}:${imap.imapsPort}` });
     endpoints.push({ name: 'Database', url: database.embedded ? `${redact(database.url)} (embedded)` : redact(database.url) });
     endpoints.push({ name: 'TLS certificate', url: tls.source });
 
@@ -74,6 +81,8 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
     return {
       smtpPort: smtp.smtpPort,
       smtpsPort: smtp.smtpsPort,
+      imapPort: imap.imapPort,
+      imapsPort: imap.imapsPort,
       database,
       parser,
       endpoints,
