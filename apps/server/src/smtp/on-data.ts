@@ -4,7 +4,8 @@
 //     nothing buffered past the limit;
 //   - the client disconnects mid-DATA: smtp-server destroys the stream, it never ends, nothing is
 //     stored;
-//   - storing fails: 451, the client keeps the message and retries.
+//   - storing fails: 451, the client keeps the message and retries;
+//   - ingest is behind (MAX_PENDING_INGEST_BYTES): reading pauses, TCP pushes back on the sender.
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { MessageIngester } from '../domain/messages/ingest-message.ts';
 import type { Logger } from '../logger.ts';
@@ -47,7 +48,14 @@ export function onData(options: OnDataOptions) {
       chunks.push(chunk);
     };
 
-    stream.on('data', (chunk: Buffer) => add(normalizer.push(chunk)));
+    stream.on('data', (chunk: Buffer) => {
+      add(normalizer.push(chunk));
+      const overloaded = options.ingester.overloaded();
+      if (overloaded) {
+        stream.pause();
+        void overloaded.then(() => stream.resume());
+      }
+    });
     // 'error' (client gone mid-DATA): the handler just forgets the message. smtp-server does not
     // call back for a closed connection, so there is nobody to answer.
     stream.on('error', () => {

@@ -39,6 +39,9 @@ interface Pending<T, R> {
 export class GroupCommitBatcher<T, R> {
   private readonly queue: Pending<T, R>[] = [];
   private inFlight = 0;
+  /** Sum of item sizes queued or inside a transaction. */
+  private bytes = 0;
+  private drainWaiters: { below: number; wake(): void }[] = [];
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -51,9 +54,22 @@ export class GroupCommitBatcher<T, R> {
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, size: this.sizeOf(item), resolve, reject });
+      const size = this.sizeOf(item);
+      this.bytes += size;
+      this.queue.push({ item, size, resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Bytes queued or being committed. */
+  get pendingBytes(): number {
+    return this.bytes;
+  }
+
+  /** Resolves once pendingBytes is at most `below` (backpressure for producers). */
+  whenPendingBytesBelow(below: number): Promise<void> {
+    if (this.bytes <= below) return Promise.resolve();
+    return new Promise((wake) => this.drainWaiters.push({ below, wake }));
   }
 
   /** Items waiting for a transaction plus those inside one. */
@@ -106,6 +122,10 @@ export class GroupCommitBatcher<T, R> {
       for (const p of batch) p.reject(error);
     } finally {
       this.inFlight--;
+      for (const p of batch) this.bytes -= p.size;
+      const waiting = this.drainWaiters;
+      this.drainWaiters = waiting.filter((w) => this.bytes > w.below);
+      for (const w of waiting) if (this.bytes <= w.below) w.wake();
       if (this.queue.length > 0) this.flush();
       else if (this.inFlight === 0) {
         const waiters = this.idleWaiters;

@@ -30,6 +30,12 @@ export interface MessageIngester {
   whenIdle(): Promise<void>;
   /** True while messages are waiting for or inside a transaction. */
   busy(): boolean;
+  /**
+   * Backpressure: null while the bytes waiting for or inside a transaction are under
+   * MAX_PENDING_INGEST_BYTES, else a promise that resolves once they are (stop reading input
+   * until then).
+   */
+  overloaded(): Promise<void> | null;
 }
 
 export interface MessageIngesterOptions {
@@ -40,6 +46,13 @@ export interface MessageIngesterOptions {
   onCommitted?: (stored: StoredMessage[]) => void;
   limits?: GroupCommitLimits;
 }
+
+/**
+ * Complete messages waiting for or inside a commit, in bytes. Past it, SMTP sessions stop reading
+ * DATA (TCP backpressure to the senders) until commits catch up: a database slower than the
+ * network then slows the senders instead of filling memory (RSS budget 300 MB).
+ */
+export const MAX_PENDING_INGEST_BYTES = 64 * 1024 * 1024;
 
 /** Deadlock / serialization failures are transient: the same batch succeeds when retried. */
 const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
@@ -120,6 +133,8 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
     },
     whenIdle: () => batcher.whenIdle(),
     busy: () => batcher.pending > 0,
+    overloaded: () =>
+      batcher.pendingBytes > MAX_PENDING_INGEST_BYTES ? batcher.whenPendingBytesBelow(MAX_PENDING_INGEST_BYTES) : null,
   };
 }
 
