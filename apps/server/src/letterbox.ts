@@ -38,11 +38,16 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
     embeddedPort: config.embeddedPostgresPort ?? undefined,
     log: (message) => log.info(`database: ${message}`),
   });
+  // Shutdown in two phases. First every protocol listener stops at once (no new connections, 421
+  // / BYE to late commands, in-flight work answered) - one listener's grace period must not keep
+  // another accepting. Then the rest, in reverse order of start: ingest drained, background work
+  // stopped, database closed last.
+  const listeners: (() => Promise<void>)[] = [];
   const cleanups: (() => Promise<void>)[] = [() => database.close()];
+  const report = (error: Error) => log.error(`shutdown: ${error.message}`);
   const stopAll = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      await cleanup().catch((error: Error) => log.error(`shutdown: ${error.message}`));
-    }
+    await Promise.all(listeners.splice(0).map((stop) => stop().catch(report)));
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(report);
   };
   try {
     // The parser backs off while ingest is busy; `ingester` is created just below.
@@ -66,12 +71,12 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
     cleanups.push(() => ingester.whenIdle());
     const tls = await loadTlsKeyPair({ dataDir, certPath: config.tlsCertPath, keyPath: config.tlsKeyPath });
     const smtp = await startSmtpCatcher({ config, tls, ingester, log });
-    cleanups.push(() => smtp.stop());
+    listeners.push(() => smtp.stop());
 
     const endpoints: Endpoint[] = [{ name: 'SMTP', url: `smtp://${hostForUrl(config.host)}:${smtp.smtpPort}` }];
     if (smtp.smtpsPort !== null) endpoints.push({ name: 'SMTPS', url: `smtps://${hostForUrl(config.host)}:${smtp.smtpsPort}` });
     const imap = await startImapListeners({ config, pool: database.pool, databaseUrl: database.url, tls, log });
-    cleanups.push(() => imap.stop());
+    listeners.push(() => imap.stop());
     endpoints.push({ name: 'IMAP', url: `imap://${hostForUrl(config.host)}:${imap.imapPort} (STARTTLS)` });
     endpoints.push({ name: 'IMAPS', url: `imaps://${hostForUrl(config.host)}:${imap.imapsPort}` });
     endpoints.push({ name: 'Database', url: database.embedded ? `${redact(database.url)} (embedded)` : redact(database.url) });
