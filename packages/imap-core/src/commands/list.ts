@@ -4,21 +4,10 @@
 import type { MailboxInfo } from '../backend.ts';
 import { defineCommand } from '../command.ts';
 import { decodeMutf7, encodeMutf7 } from '../wire/mutf7.ts';
+import { compileListPattern } from './list-pattern.ts';
 import { atom, type ImapValue } from '../wire/value.ts';
 
 export const DELIMITER = '/';
-
-/** Compiles a LIST pattern; `INBOX` at the start matches case-insensitively (M13). */
-export function compilePattern(pattern: string): RegExp {
-  const normalised = /^inbox(?=$|\/)/i.test(pattern) ? 'INBOX' + pattern.slice(5) : pattern;
-  let re = '';
-  for (const ch of normalised) {
-    if (ch === '*') re += '.*';
-    else if (ch === '%') re += '[^/]*';
-    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
-}
 
 interface Candidate {
   name: string;
@@ -80,17 +69,17 @@ export const list = defineCommand({
     }
     const full = decodeMutf7(reference + pattern);
     if (full === null) return;
-    const matcher = compilePattern(full);
+    const matches = compileListPattern(full);
     const mailboxes = await session.listMailboxes();
     const all = candidates(mailboxes);
     if (name === 'LIST') {
-      for (const c of all) if (matcher.test(c.name)) conn.send([response, attributes(c, all), DELIMITER, encodeMutf7(c.name)]);
+      for (const c of all) if (matches(c.name)) conn.send([response, attributes(c, all), DELIMITER, encodeMutf7(c.name)]);
       return;
     }
     const subscribed = new Set(await session.listSubscriptions());
     const byName = new Map(all.map((c) => [c.name, c]));
     for (const s of subscribed) {
-      if (!matcher.test(s)) continue;
+      if (!matches(s)) continue;
       const c = byName.get(s) ?? { name: s, exists: false, specialUse: null };
       conn.send([response, attributes(c, all), DELIMITER, encodeMutf7(s)]);
     }
