@@ -26,6 +26,8 @@ export type LetterboxEvent =
   | { type: 'messages.expunged'; messageIds: string[]; mailboxes: MailboxChange[] }
   /** Messages deleted for good (their content is gone). */
   | { type: 'messages.deleted'; messageIds: string[] }
+  /** Message state shown by the API changed (read/unread); no mailbox changed. */
+  | { type: 'messages.updated'; messageIds: string[] }
   /**
    * IMAP changed mailboxes (flags, APPEND/COPY/MOVE, EXPUNGE, mailbox deleted): IMAP sessions on
    * every node re-read them. `messageIds` stays empty: mailbox ids are enough to wake readers.

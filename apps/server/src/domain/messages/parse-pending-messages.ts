@@ -109,14 +109,28 @@ export function startPendingMessageParser(options: PendingMessageParserOptions):
   };
 }
 
+/**
+ * Parses these messages now if they are still pending: for API reads that need parsed fields
+ * right after the 250. A message another node is parsing is waited for (its row lock), not
+ * parsed twice.
+ */
+export async function parseMessagesNow(pool: pg.Pool, log: Logger, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  while (await parsePendingBatch(pool, log, ids)) {
+    // each batch parses at least one message; the rest are claimed again
+  }
+}
+
 /** Claims, parses and updates a batch of pending messages; false when there was none to claim. */
-async function parsePendingBatch(pool: pg.Pool, log: Logger): Promise<boolean> {
+async function parsePendingBatch(pool: pg.Pool, log: Logger, only?: readonly string[]): Promise<boolean> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     const claimed = await client.query<{ id: string; size: number }>(
-      `SELECT id, size FROM messages WHERE "parseState" = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [PARSE_BATCH_MESSAGES],
+      only
+        ? `SELECT id, size FROM messages WHERE "parseState" = 'pending' AND id = ANY($2::bigint[]) ORDER BY id LIMIT $1 FOR UPDATE`
+        : `SELECT id, size FROM messages WHERE "parseState" = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      only ? [PARSE_BATCH_MESSAGES, only] : [PARSE_BATCH_MESSAGES],
     );
     if (claimed.rows.length === 0) {
       await client.query('COMMIT');

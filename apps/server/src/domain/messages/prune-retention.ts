@@ -138,29 +138,7 @@ async function expungeBatch(pool: pg.Pool, cutoff: Cutoff): Promise<number> {
       await client.query('COMMIT');
       return 0;
     }
-    // Same lock order as ingest (mailbox id ascending): never a deadlock with deliveries.
-    const locked = await client.query<{ id: string }>(
-      `SELECT id FROM mailboxes
-        WHERE id IN (SELECT DISTINCT "mailboxId" FROM mailbox_messages WHERE "messageId" = ANY($1::bigint[]) AND "expungedModseq" IS NULL)
-        ORDER BY id FOR NO KEY UPDATE`,
-      [messageIds],
-    );
-    const mailboxIds = locked.rows.map((r) => r.id);
-    const bumped = await client.query<{ id: string; uid_next: number; highest_modseq: string }>(
-      `WITH bumped AS (
-         UPDATE mailboxes SET "highestModseq" = "highestModseq" + 1 WHERE id = ANY($1::bigint[])
-         RETURNING id, "uidNext" AS uid_next, "highestModseq" AS highest_modseq
-       ), tombstoned AS (
-         UPDATE mailbox_messages e SET "expungedModseq" = b.highest_modseq, modseq = b.highest_modseq
-           FROM bumped b
-          WHERE e."mailboxId" = b.id AND e."messageId" = ANY($2::bigint[]) AND e."expungedModseq" IS NULL
-         RETURNING 1
-       )
-       SELECT id, uid_next, highest_modseq, (SELECT count(*) FROM tombstoned) AS n FROM bumped`,
-      [mailboxIds, messageIds],
-    );
-    const mailboxes: MailboxChange[] = bumped.rows.map((r) => ({ id: r.id, uidNext: r.uid_next, highestModseq: r.highest_modseq }));
-    const notify = notifyStatements({ type: 'messages.expunged', messageIds, mailboxes }, (v) => client.escapeLiteral(v));
+    const notify = await expungeMessages(client, messageIds);
     await client.query(`${notify} COMMIT`);
     return messageIds.length;
   } catch (error) {
@@ -169,6 +147,41 @@ async function expungeBatch(pool: pg.Pool, cutoff: Cutoff): Promise<number> {
   } finally {
     client.release();
   }
+}
+
+/**
+ * Expunges messages from every mailbox they are live in, inside the caller's transaction: the
+ * entries become tombstones (expungedModseq set, HIGHESTMODSEQ bumped under the mailbox row
+ * locks, taken in id order like ingest) and the messages are hidden from the HTTP API
+ * (deletedAt). Returns the `messages.expunged` NOTIFY statements to send with the COMMIT, so IMAP
+ * sessions on every node see EXPUNGE. Used by retention and by deletions through the API.
+ */
+export async function expungeMessages(client: pg.ClientBase, messageIds: readonly string[]): Promise<string> {
+  // Same lock order as ingest (mailbox id ascending): never a deadlock with deliveries.
+  const locked = await client.query<{ id: string }>(
+    `SELECT id FROM mailboxes
+      WHERE id IN (SELECT DISTINCT "mailboxId" FROM mailbox_messages WHERE "messageId" = ANY($1::bigint[]) AND "expungedModseq" IS NULL)
+      ORDER BY id FOR NO KEY UPDATE`,
+    [messageIds],
+  );
+  const mailboxIds = locked.rows.map((r) => r.id);
+  const bumped = await client.query<{ id: string; uid_next: number; highest_modseq: string }>(
+    `WITH bumped AS (
+       UPDATE mailboxes SET "highestModseq" = "highestModseq" + 1 WHERE id = ANY($1::bigint[])
+       RETURNING id, "uidNext" AS uid_next, "highestModseq" AS highest_modseq
+     ), tombstoned AS (
+       UPDATE mailbox_messages e SET "expungedModseq" = b.highest_modseq, modseq = b.highest_modseq
+         FROM bumped b
+        WHERE e."mailboxId" = b.id AND e."messageId" = ANY($2::bigint[]) AND e."expungedModseq" IS NULL
+       RETURNING 1
+     )
+     SELECT id, uid_next, highest_modseq, (SELECT count(*) FROM tombstoned) AS n FROM bumped`,
+    [mailboxIds, messageIds],
+  );
+  const mailboxes: MailboxChange[] = bumped.rows.map((r) => ({ id: r.id, uidNext: r.uid_next, highestModseq: r.highest_modseq }));
+  const notify = notifyStatements({ type: 'messages.expunged', messageIds: [...messageIds], mailboxes }, (v) => client.escapeLiteral(v));
+  await client.query('UPDATE messages SET "deletedAt" = now() WHERE id = ANY($1::bigint[]) AND "deletedAt" IS NULL', [messageIds]);
+  return notify;
 }
 
 export interface RetentionRunner {

@@ -1,0 +1,67 @@
+// The recipient addresses seen, with message counts and last-received times, in address order.
+// An address is an account with an INBOX (store-message-batch.ts creates one per recipient);
+// the catch-all account, which sees every message, is not a recipient and is left out.
+import type { InboxPage } from '@letterbox/contracts';
+import type pg from 'pg';
+import { likePattern, SqlParams } from '../messages/message-filter-sql.ts';
+
+export interface ListInboxesOptions {
+  address?: string;
+  run?: string;
+  limit: number;
+  cursor?: string;
+  catchAllAddress: string;
+}
+
+interface InboxRow {
+  address: string;
+  message_count: number;
+  last_received_at: Date | null;
+}
+
+export async function listInboxes(pool: pg.Pool, options: ListInboxesOptions): Promise<InboxPage> {
+  const rows = options.run === undefined ? await allInboxes(pool, options) : await runInboxes(pool, options);
+  const hasMore = rows.length > options.limit;
+  const page = rows.slice(0, options.limit);
+  return {
+    inboxes: page.map((r) => ({ address: r.address, messageCount: r.message_count, lastReceivedAt: r.last_received_at?.toISOString() ?? null })),
+    nextCursor: hasMore ? page[page.length - 1]!.address : null,
+  };
+}
+
+async function allInboxes(pool: pg.Pool, options: ListInboxesOptions): Promise<InboxRow[]> {
+  const params = new SqlParams();
+  const where = [`a.address <> ${params.add(options.catchAllAddress)}`];
+  if (options.address !== undefined) where.push(`a.address ILIKE ${params.add(likePattern(options.address))}`);
+  if (options.cursor !== undefined) where.push(`a.address > ${params.add(options.cursor)}`);
+  const result = await pool.query<InboxRow>(
+    `SELECT a.address, s.message_count, s.last_received_at
+       FROM accounts a JOIN mailboxes mb ON mb."accountId" = a.id AND mb.name = 'INBOX'
+       CROSS JOIN LATERAL (
+         SELECT count(DISTINCT m.id)::int AS message_count, max(m."receivedAt") AS last_received_at
+           FROM mailbox_messages e JOIN messages m ON m.id = e."messageId"
+          WHERE e."mailboxId" = mb.id AND m."deletedAt" IS NULL
+       ) s
+      WHERE ${where.join(' AND ')}
+      ORDER BY a.address LIMIT ${params.add(options.limit + 1)}`,
+    params.values,
+  );
+  return result.rows;
+}
+
+/** Inboxes of one run: its messages' envelope recipients, counted within the run. */
+async function runInboxes(pool: pg.Pool, options: ListInboxesOptions): Promise<InboxRow[]> {
+  const params = new SqlParams();
+  const where = [`m.run = ${params.add(options.run)}`, 'm."deletedAt" IS NULL'];
+  const having: string[] = [];
+  if (options.address !== undefined) having.push(`r.address ILIKE ${params.add(likePattern(options.address))}`);
+  if (options.cursor !== undefined) having.push(`r.address > ${params.add(options.cursor)}`);
+  const result = await pool.query<InboxRow>(
+    `SELECT r.address, count(DISTINCT m.id)::int AS message_count, max(m."receivedAt") AS last_received_at
+       FROM messages m CROSS JOIN LATERAL unnest(m."rcptTo") AS r(address)
+      WHERE ${[...where, ...having].join(' AND ')}
+      GROUP BY r.address ORDER BY r.address LIMIT ${params.add(options.limit + 1)}`,
+    params.values,
+  );
+  return result.rows;
+}

@@ -1,0 +1,82 @@
+// A MessageFilter as SQL conditions on `messages m`. The wait endpoint evaluates the same filter
+// in JavaScript (match-message.ts); message-filter.test.ts runs one table of cases through both.
+import type { MessageFilter } from '@letterbox/contracts';
+import { accountAddress } from './account-address.ts';
+
+/** Filters that read parsed fields: a pending message must be parsed before they can judge it. */
+const PARSED_FILTERS = ['to', 'cc', 'bcc', 'from', 'subject', 'subjectRegex', 'text', 'html', 'header', 'hasAttachment'] as const;
+
+export function needsParsedFields(filter: MessageFilter): boolean {
+  return PARSED_FILTERS.some((key) => filter[key] !== undefined);
+}
+
+/** The part of a filter that needs no parsed field (run, recipient, time, read state). */
+export function envelopePart(filter: MessageFilter): MessageFilter {
+  return { run: filter.run, recipient: filter.recipient, since: filter.since, before: filter.before, read: filter.read };
+}
+
+export function headerFilters(filter: MessageFilter): { name: string; value: string | null }[] {
+  const list = filter.header === undefined ? [] : Array.isArray(filter.header) ? filter.header : [filter.header];
+  return list.map((h) => {
+    const colon = h.indexOf(':');
+    return colon === -1 ? { name: h, value: null } : { name: h.slice(0, colon), value: h.slice(colon + 1).trim() };
+  });
+}
+
+/** `%`, `_` and `\` are literal in a "contains" filter. */
+export function likePattern(value: string): string {
+  return `%${value.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+/** Collects bind parameters; `add(v)` returns its placeholder. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+const addressIn = (column: string, p: string) =>
+  `EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${column}) = 'array' THEN ${column} ELSE '[]'::jsonb END) x WHERE lower(x->>'address') = lower(${p}))`;
+
+/** Envelope recipients live in the recipient's INBOX (invariant 2: domain case-insensitive). */
+const recipientIs = (p: string) =>
+  `EXISTS (SELECT 1 FROM mailbox_messages e JOIN mailboxes mb ON mb.id = e."mailboxId" AND mb.name = 'INBOX'
+            JOIN accounts a ON a.id = mb."accountId" WHERE e."messageId" = m.id AND a.address = ${p})`;
+
+/** Conditions (ANDed) selecting live (not deleted) messages that match the filter. */
+export function filterConditions(filter: MessageFilter, params: SqlParams): string[] {
+  const where = ['m."deletedAt" IS NULL'];
+  if (filter.run !== undefined) where.push(`m.run = ${params.add(filter.run)}`);
+  if (filter.since !== undefined) where.push(`m."receivedAt" >= ${params.add(filter.since)}::timestamptz`);
+  if (filter.before !== undefined) where.push(`m."receivedAt" < ${params.add(filter.before)}::timestamptz`);
+  if (filter.read !== undefined) where.push(filter.read ? 'm."readAt" IS NOT NULL' : 'm."readAt" IS NULL');
+  if (filter.recipient !== undefined) where.push(recipientIs(params.add(accountAddress(filter.recipient))));
+  if (filter.to !== undefined) where.push(addressIn('m."toAddresses"', params.add(filter.to)));
+  if (filter.cc !== undefined) where.push(addressIn('m."ccAddresses"', params.add(filter.cc)));
+  if (filter.bcc !== undefined) {
+    const p = params.add(filter.bcc);
+    where.push(`${recipientIs(`${params.add(accountAddress(filter.bcc))}`)} AND NOT ${addressIn('m."toAddresses"', p)} AND NOT ${addressIn('m."ccAddresses"', p)}`);
+  }
+  if (filter.from !== undefined) {
+    const p = params.add(filter.from);
+    where.push(`(lower(m."mailFrom") = lower(${p}) OR ${addressIn('m."fromAddress"', p)})`);
+  }
+  if (filter.subject !== undefined) where.push(`m.subject ILIKE ${params.add(likePattern(filter.subject))}`);
+  if (filter.subjectRegex !== undefined) where.push(`m.subject ~* ${params.add(filter.subjectRegex)}`);
+  if (filter.text !== undefined) where.push(`m.text ILIKE ${params.add(likePattern(filter.text))}`);
+  if (filter.html !== undefined) where.push(`m.html ILIKE ${params.add(likePattern(filter.html))}`);
+  for (const header of headerFilters(filter)) {
+    const name = params.add(header.name);
+    const value = header.value === null ? '' : ` AND btrim(h->>'value') = ${params.add(header.value)}`;
+    where.push(
+      `EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(m.headers) = 'array' THEN m.headers ELSE '[]'::jsonb END) h
+                WHERE lower(h->>'name') = lower(${name})${value})`,
+    );
+  }
+  if (filter.hasAttachment !== undefined) {
+    where.push(`${filter.hasAttachment ? '' : 'NOT '}EXISTS (SELECT 1 FROM attachments t WHERE t."messageId" = m.id)`);
+  }
+  return where;
+}

@@ -1,0 +1,31 @@
+// What the routes need: the pool, the node's waiters and event hub, and the API settings.
+import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import type { EventHub } from '../domain/events/event-hub.ts';
+import type { MessageWaiters } from '../domain/messages/wait-for-messages.ts';
+import type { Logger } from '../logger.ts';
+
+export interface ApiSettings {
+  /** Bearer token every /api request must carry; null = open. */
+  apiToken: string | null;
+  /** Allowed CORS origins; ['*'] = any; [] = no CORS headers. */
+  corsOrigins: string[];
+  /** Longest wait a client may ask for. */
+  maxWaitMs: number;
+  /** Run TTL, for expiresAt in run listings; null = runs do not expire. */
+  runTtlMs: number | null;
+  catchAllAddress: string;
+}
+
+export interface ApiContext {
+  pool: pg.Pool;
+  log: Logger;
+  hub: EventHub;
+  waiters: MessageWaiters;
+  settings: ApiSettings;
+}
+
+export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+export const API_PREFIX = '/api/v1';
