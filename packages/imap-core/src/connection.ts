@@ -19,6 +19,8 @@ import { encodeResponse } from './wire/encoder.ts';
 import { InputBuffer, looseTagOf, readCommand, type LiteralDecision } from './wire/framer.ts';
 import type { ImapValue } from './wire/value.ts';
 
+/** A long FETCH/STORE yields to the event loop after this many messages. */
+const YIELD_EVERY_MESSAGES = 128;
 /** Corked output is flushed once this much is queued. */
 const CORK_FLUSH_BYTES = 64 * 1024;
 
@@ -40,6 +42,7 @@ export class Connection {
   private closed = false;
   private inactivityTimer: NodeJS.Timeout | null = null;
   private corked = false;
+  private drainCalls = 0;
   private stopChangeFeed: (() => void) | null = null;
   private changeWaiter: (() => void) | null = null;
   private changeSignalled = false;
@@ -325,8 +328,12 @@ export class Connection {
     this.socket.uncork();
   }
 
-  /** Waits while too much output is unsent (FETCH of a large mailbox calls this between messages). */
+  /**
+   * Waits while too much output is unsent (FETCH of a large mailbox calls this between messages),
+   * and now and then lets other connections run: a 100,000-message FETCH must not stall them.
+   */
   async drain(): Promise<void> {
+    if (++this.drainCalls % YIELD_EVERY_MESSAGES === 0) await new Promise((resolve) => setImmediate(resolve));
     if (this.corked && this.socket.writableLength >= CORK_FLUSH_BYTES) {
       this.socket.uncork();
       this.socket.cork();
