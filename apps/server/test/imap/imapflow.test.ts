@@ -10,6 +10,12 @@ let env: ImapTestEnv;
 let node: RunningLetterbox;
 const clients: ImapFlow[] = [];
 
+async function statusOf(client: ImapFlow, path: string, query: Parameters<ImapFlow['status']>[1]) {
+  const status = await client.status(path, query);
+  if (!status) throw new Error(`STATUS ${path} failed`);
+  return status;
+}
+
 async function connect(user: string, options: { secure?: boolean } = {}): Promise<ImapFlow> {
   const client = imapFlow(options.secure ? node.imapsPort : node.imapPort, user, options);
   await client.connect();
@@ -56,9 +62,9 @@ describe('imapflow against Letterbox', () => {
       lock.release();
     }
     const bob = await connect('bob@example.test');
-    expect((await bob.status('INBOX', { messages: true })).messages).toBe(1);
+    expect((await statusOf(bob, 'INBOX', { messages: true })).messages).toBe(1);
     const catchAll = await connect('catchall');
-    expect((await catchAll.status('INBOX', { messages: true })).messages).toBe(2);
+    expect((await statusOf(catchAll, 'INBOX', { messages: true })).messages).toBe(2);
   });
 
   it('persists flags, COPY, MOVE, EXPUNGE and APPEND, and pushes them to an idling client', async () => {
@@ -93,7 +99,7 @@ describe('imapflow against Letterbox', () => {
     await vi.waitFor(() => expect(existsEvents).toContain(1), { timeout: 10_000 });
 
     const reader = await connect('alice@example.test');
-    const status = await reader.status('INBOX', { messages: true, uidNext: true, unseen: true });
+    const status = await statusOf(reader, 'INBOX', { messages: true, uidNext: true, unseen: true });
     expect(status).toMatchObject({ messages: 1, uidNext: 4, unseen: 0 });
     const archived = await reader.getMailboxLock('Archive');
     try {
@@ -103,7 +109,7 @@ describe('imapflow against Letterbox', () => {
     } finally {
       archived.release();
     }
-    const trash = await reader.status('Trash', { messages: true });
+    const trash = await statusOf(reader, 'Trash', { messages: true });
     expect(trash.messages).toBe(1);
     const stored = await env.db.query<{ flags: string[] }>(
       `SELECT mm.flags FROM mailbox_messages mm JOIN mailboxes mb ON mb.id = mm."mailboxId" JOIN accounts a ON a.id = mb."accountId"
@@ -115,9 +121,9 @@ describe('imapflow against Letterbox', () => {
   it('creates, renames and deletes folders, keeping UIDVALIDITY on rename', async () => {
     const client = await connect('alice@example.test');
     await client.mailboxCreate('Projects/Letterbox');
-    const before = await client.status('Projects/Letterbox', { uidValidity: true });
+    const before = await statusOf(client, 'Projects/Letterbox', { uidValidity: true });
     await client.mailboxRename('Projects', 'Work');
-    const after = await client.status('Work/Letterbox', { uidValidity: true });
+    const after = await statusOf(client, 'Work/Letterbox', { uidValidity: true });
     expect(after.uidValidity).toBe(before.uidValidity);
     await client.mailboxDelete('Work/Letterbox');
     const names = (await client.list()).map((m) => m.path);
