@@ -1,5 +1,5 @@
 /**
- * Generates the benchmark mailbox: N realistic small messages (1–6 KB; plain, alternative, a few
+ * Generates the benchmark mailbox: N realistic small messages (about 1–6 KB; plain, alternative, a few
  * with an attachment; RFC 2047 subjects and names, Cc, In-Reply-To) as canonical CRLF files in a
  * Maildir that both servers load: Dovecot reads it directly, the imap-core memory server APPENDs
  * the same files in the same order. Deterministic (seeded), and skipped when already generated.

@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateMaildir } from './generate.ts';
 import { dovecotImapPids, startDovecot } from './dovecot.ts';
@@ -122,10 +122,11 @@ async function main(): Promise<void> {
   for (let run = 0; run <= RUNS; run++) {
     for (const [name, fn] of servers) {
       if (ONLY && ONLY !== name) continue;
+      const load = loadavg()[0]!.toFixed(2);
       const r = await fn(name === 'dovecot' ? 14300 : 14310);
       console.log(
         `${run === 0 ? 'warm-up' : `run ${run}`} ${name}: SELECT ${r.selectMs.toFixed(0)} ms, FETCH ${r.fetchMs.toFixed(0)} ms ` +
-          `(${r.fetches} responses, ${(r.fetchBytes / 2 ** 20).toFixed(1)} MiB), RSS ${r.baseRssMiB.toFixed(0)} -> peak ${r.peakRssMiB.toFixed(0)} MiB`,
+          `(${r.fetches} responses, ${(r.fetchBytes / 2 ** 20).toFixed(1)} MiB), RSS ${r.baseRssMiB.toFixed(0)} -> peak ${r.peakRssMiB.toFixed(0)} MiB (load ${load})`,
       );
       if (r.fetches !== COUNT) throw new Error(`${name}: ${r.fetches} FETCH responses, expected ${COUNT}`);
       if (run > 0) results.set(name, [...(results.get(name) ?? []), r]);
