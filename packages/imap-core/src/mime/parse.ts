@@ -148,6 +148,30 @@ class Node implements MimeNode {
     }
   }
 
+  /** A plain MimeNode (body parsed), so JSON and structured clones see the public fields only. */
+  toJSON(): MimeNode {
+    return {
+      headerStart: this.headerStart,
+      headerEnd: this.headerEnd,
+      bodyStart: this.bodyStart,
+      bodyEnd: this.bodyEnd,
+      headers: this.headers,
+      contentType: this.contentType,
+      hasContentType: this.hasContentType,
+      disposition: this.disposition,
+      contentId: this.contentId,
+      description: this.description,
+      encoding: this.encoding,
+      language: this.language,
+      location: this.location,
+      md5: this.md5,
+      children: this.children,
+      message: this.message,
+      depth: this.depth,
+      opaque: this.opaque,
+    };
+  }
+
   get children(): MimeNode[] {
     if (this.pending) this.expand();
     return this._children;

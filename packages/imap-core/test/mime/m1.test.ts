@@ -74,6 +74,16 @@ describe('m1.eml fixture', () => {
     expect(sectionBytes(raw, root, { part: [0] })).toBeNull();
   });
 
+  it('the root parses its body lazily, and the tree is the same either way', () => {
+    const lazy = parseMime(raw);
+    // JSON goes through toJSON: public fields only (no parser state, no raw bytes), body parsed.
+    const json = JSON.parse(JSON.stringify(lazy)) as { children: { children: unknown[] }[]; pending?: unknown };
+    expect(json.pending).toBeUndefined();
+    expect(json.children).toHaveLength(2);
+    expect(json.children[0]!.children).toHaveLength(2);
+    expect(JSON.stringify(parseMime(raw))).toBe(JSON.stringify(root));
+  });
+
   it('section bytes are zero-copy views of the raw message', () => {
     const b = sectionBytes(raw, root, { part: [2] })!;
     expect(b.buffer).toBe(raw.buffer);
