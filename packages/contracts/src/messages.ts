@@ -111,8 +111,8 @@ export const waitQuerySchema = z.object({
     .number()
     .int()
     .min(0)
-    .default(DEFAULT_WAIT_TIMEOUT_MS)
-    .meta({ description: `Milliseconds to wait (default ${DEFAULT_WAIT_TIMEOUT_MS}); at most the server's --api-max-wait.` }),
+    .optional()
+    .meta({ description: `Milliseconds to wait (default ${DEFAULT_WAIT_TIMEOUT_MS}, or the server's --api-max-wait if lower); at most --api-max-wait.` }),
   count: z.coerce
     .number()
     .int()

@@ -1,5 +1,5 @@
 // The long poll CI uses instead of a polling loop: answers as soon as `count` messages match.
-import { errorBodySchema, waitQuerySchema, waitResultSchema } from '@letterbox/contracts';
+import { DEFAULT_WAIT_TIMEOUT_MS, errorBodySchema, waitQuerySchema, waitResultSchema } from '@letterbox/contracts';
 import { AppError } from '../../domain/app-error.ts';
 import { API_PREFIX, type ApiApp, type ApiContext } from '../api-context.ts';
 import { filterFromQuery } from '../message-filter-params.ts';
@@ -19,7 +19,8 @@ export function waitRoutes(app: ApiApp, ctx: ApiContext): void {
       response: { 200: waitResultSchema, 400: errorBodySchema, 401: errorBodySchema, 408: errorBodySchema },
     },
   }, async (request, reply) => {
-    const { timeout, count, ...rest } = request.query;
+    const { timeout: asked, count, ...rest } = request.query;
+    const timeout = asked ?? Math.min(DEFAULT_WAIT_TIMEOUT_MS, ctx.settings.maxWaitMs);
     if (timeout > ctx.settings.maxWaitMs) {
       throw new AppError('invalid_parameter', `querystring.timeout: at most ${ctx.settings.maxWaitMs} ms on this server (--api-max-wait)`, { fields: ['timeout'] });
     }

@@ -45,6 +45,8 @@ async function startNode(databaseUrl: string, settings: Partial<ApiSettings>, co
     ...defaultConfig(),
     host: '127.0.0.1',
     smtpPort: 0,
+    imapPort: 0,
+    imapsPort: 0,
     databaseUrl,
     dataDir,
     logLevel: 'silent',
