@@ -95,8 +95,9 @@ export async function storedRaw(db: pg.Pool, messageId: string): Promise<Buffer>
   return result.rows[0].raw;
 }
 
-export function imapFlow(port: number, user: string, options: { secure?: boolean; pass?: string } = {}): ImapFlow {
+export function imapFlow(port: number, user: string, options: { secure?: boolean; pass?: string; autoIdle?: boolean } = {}): ImapFlow {
   return new ImapFlow({
+    disableAutoIdle: options.autoIdle === false,
     host: '127.0.0.1',
     port,
     secure: options.secure ?? false,

@@ -1,0 +1,56 @@
+// Messages removed outside IMAP (retention today, the HTTP API later: both tombstone the mailbox
+// entries and NOTIFY) reach IMAP clients as EXPUNGE only at a point where IMAP allows it: at once
+// for an idling client; for a client between commands, FETCH still answers for the messages it
+// knows (frozen data) until a NOOP announces the expunges.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { pruneRetention } from '../../src/domain/messages/prune-retention.ts';
+import type { RunningLetterbox } from '../../src/letterbox.ts';
+import { createImapTestEnv, imapFlow, sendMail, testMessage, type ImapTestEnv } from './support/imap-letterbox.ts';
+
+const USER = 'expunged@example.test';
+
+let env: ImapTestEnv;
+let node: RunningLetterbox;
+
+beforeAll(async () => {
+  env = await createImapTestEnv();
+  node = await env.startNode();
+  for (const n of [1, 2, 3]) await sendMail(node, [USER], testMessage(n, USER));
+});
+
+afterAll(async () => {
+  await env.close();
+});
+
+describe('messages removed outside IMAP', () => {
+  it('become EXPUNGE at once for an idling client and at the next NOOP for a busy one', async () => {
+    const watcher = imapFlow(node.imapPort, USER);
+    const reader = imapFlow(node.imapPort, USER, { autoIdle: false });
+    await watcher.connect();
+    await reader.connect();
+    await watcher.mailboxOpen('INBOX');
+    await reader.mailboxOpen('INBOX');
+    const watcherExpunges: number[] = [];
+    const readerExpunges: number[] = [];
+    watcher.on('expunge', (e: { seq: number }) => watcherExpunges.push(e.seq));
+    reader.on('expunge', (e: { seq: number }) => readerExpunges.push(e.seq));
+    void watcher.idle();
+
+    // Keep only the newest message: the two older ones are expunged everywhere.
+    const result = await pruneRetention(env.db, { maxMessages: 1, maxAgeMs: null });
+    expect(result?.expunged).toBe(2);
+    await vi.waitFor(() => expect(watcherExpunges).toEqual([1, 1]), { timeout: 10_000 });
+
+    const frozen: number[] = [];
+    for await (const m of reader.fetch('1:*', { uid: true, envelope: true })) frozen.push(m.uid);
+    expect(frozen).toEqual([1, 2, 3]);
+    expect(readerExpunges).toEqual([]);
+    await reader.noop();
+    expect(readerExpunges).toEqual([1, 1]);
+    const left: number[] = [];
+    for await (const m of reader.fetch('1:*', { uid: true })) left.push(m.uid);
+    expect(left).toEqual([3]);
+    await watcher.logout();
+    await reader.logout();
+  });
+});
