@@ -22,6 +22,8 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 export const DOCS_PATH = '/api/docs';
+/** Path parameters up to this length reach validation (run ids are up to 200 characters, URL-encoded up to 3x). */
+const MAX_PARAM_LENGTH = 1_000;
 /** JSON bodies are tiny here (`{"read": true}`). */
 const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -34,8 +36,7 @@ export function isApiPath(url: string): boolean {
 export async function buildHttpApp(ctx: ApiContext, fallback?: RequestHandler): Promise<ApiApp> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
-    // Query arrays (`header=a&header=b`) are parsed by Node's querystring.
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     serverFactory: (handler) =>
       createServer((req, res) => (fallback && !isApiPath(req.url ?? '/') ? fallback(req, res) : handler(req, res))),
   }).withTypeProvider<ZodTypeProvider>();
