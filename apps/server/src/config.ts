@@ -9,6 +9,11 @@ export const DEFAULT_IMAP_PORT = 1143;
 export const DEFAULT_IMAPS_PORT = 1993;
 /** 50 MiB: larger than any realistic test mail, small enough that a few at once fit in memory. */
 export const DEFAULT_MAX_MESSAGE_SIZE = 50 * 1024 * 1024;
+/**
+ * Longest wait request by default: covers a slow CI step; clients that hang up free their wait at
+ * once, so the ceiling only bounds forgotten ones.
+ */
+export const DEFAULT_API_MAX_WAIT_MS = 5 * 60_000;
 /** The account (IMAP login) whose INBOX receives every message. */
 export const DEFAULT_CATCH_ALL_ADDRESS = 'catchall';
 
@@ -52,6 +57,14 @@ export interface LetterboxConfig {
   imapAuth: ImapAuthMode;
   imapCredentials: SmtpCredential[];
   imapPlaintextLogin: ImapPlaintextLogin;
+  /** Bearer token every /api request must carry; null = the API is open. */
+  apiToken: string | null;
+  /** Origins allowed by CORS; ['*'] = any; [] = no CORS headers. */
+  corsOrigins: string[];
+  /** Longest timeout a wait request may ask for. */
+  apiMaxWaitMs: number;
+  /** Runs whose newest message is older than this are deleted; null = runs never expire. */
+  runTtlMs: number | null;
   logLevel: LogLevel;
 }
 
@@ -242,6 +255,30 @@ const SETTINGS: readonly Setting[] = [
     },
   },
   {
+    flag: '--api-token', env: 'LETTERBOX_API_TOKEN', default: '(none)',
+    description: 'When set, every /api request needs Authorization: Bearer <token> (or ?token=<token>, for EventSource); /healthz, /readyz and the docs page stay open.',
+    apply: (c, v) => { c.apiToken = v.trim() === '' ? null : v.trim(); },
+  },
+  {
+    flag: '--cors-origins', env: 'LETTERBOX_CORS_ORIGINS', default: '(none)',
+    description: 'Origins allowed to call the API from a browser on another origin, separated by commas, or * for any.',
+    apply: (c, v) => { c.corsOrigins = v.split(',').map((o) => o.trim()).filter((o) => o !== ''); },
+  },
+  {
+    flag: '--api-max-wait', env: 'LETTERBOX_API_MAX_WAIT', default: '5m',
+    description: 'Longest timeout a GET /api/v1/messages/wait request may ask for (e.g. 90s, 5m).',
+    apply: (c, v) => {
+      const ms = parseDuration('api-max-wait', v);
+      if (ms === null) throw new ConfigError('api-max-wait: must be a duration (e.g. 90s, 5m), not off');
+      c.apiMaxWaitMs = ms;
+    },
+  },
+  {
+    flag: '--run-ttl', env: 'LETTERBOX_RUN_TTL', default: 'off',
+    description: 'Delete a test run once its newest message is older than this (e.g. 1h, 7d); off keeps runs until deleted.',
+    apply: (c, v) => { c.runTtlMs = parseDuration('run-ttl', v); },
+  },
+  {
     flag: '--log-level', env: 'LETTERBOX_LOG_LEVEL', default: 'info',
     description: 'debug, info, warn, error or silent.',
     apply: (c, v) => {
@@ -279,6 +316,10 @@ export function defaultConfig(): LetterboxConfig {
     imapAuth: 'open',
     imapCredentials: [],
     imapPlaintextLogin: 'auto',
+    apiToken: null,
+    corsOrigins: [],
+    apiMaxWaitMs: DEFAULT_API_MAX_WAIT_MS,
+    runTtlMs: null,
     logLevel: 'info',
   };
 }

@@ -1,4 +1,5 @@
-// Composition root: configuration -> database -> SMTP catcher + background parser + retention.
+// Composition root: configuration -> database -> SMTP catcher + background parser + retention,
+// IMAP listeners and the HTTP API.
 // main.ts runs it as a process; tests start it in-process on port 0.
 import { join, resolve } from 'node:path';
 import type { LetterboxConfig } from './config.ts';
@@ -7,6 +8,7 @@ import { createMessageIngester } from './domain/messages/ingest-message.ts';
 import { startPendingMessageParser, type PendingMessageParser } from './domain/messages/parse-pending-messages.ts';
 import { startRetention } from './domain/messages/prune-retention.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { startHttpApi, type RunningHttpApi } from './http/http-api.ts';
 import { startImapListeners } from './imap/imap-listeners.ts';
 import { startSmtpCatcher } from './smtp/smtp-catcher.ts';
 import { loadTlsKeyPair } from './tls/self-signed-certificate.ts';
@@ -21,6 +23,9 @@ export interface RunningLetterbox {
   smtpsPort: number | null;
   imapPort: number;
   imapsPort: number;
+  httpPort: number;
+  /** The HTTP API (open waits, for tests and benchmarks). */
+  http: RunningHttpApi;
   database: Database;
   parser: PendingMessageParser;
   /** Every listening endpoint plus the data directory and database, for the banner. */
@@ -79,6 +84,24 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
     listeners.push(() => imap.stop());
     endpoints.push({ name: 'IMAP', url: `imap://${hostForUrl(config.host)}:${imap.imapPort} (STARTTLS)` });
     endpoints.push({ name: 'IMAPS', url: `imaps://${hostForUrl(config.host)}:${imap.imapsPort}` });
+    const http = await startHttpApi({
+      host: config.host,
+      port: config.httpPort,
+      databaseUrl: database.url,
+      pool: database.pool,
+      log,
+      settings: {
+        apiToken: config.apiToken,
+        corsOrigins: config.corsOrigins,
+        maxWaitMs: config.apiMaxWaitMs,
+        runTtlMs: config.runTtlMs,
+        catchAllAddress: config.catchAllAddress,
+      },
+    });
+    listeners.push(() => http.stop());
+    const httpBase = `http://${hostForUrl(config.host)}:${http.port}`;
+    endpoints.push({ name: 'HTTP API', url: `${httpBase}/api/v1 (OpenAPI: /api/v1/openapi.json)` });
+    endpoints.push({ name: 'API docs', url: `${httpBase}/api/docs` });
     endpoints.push({ name: 'Database', url: database.embedded ? `${redact(database.url)} (embedded)` : redact(database.url) });
     endpoints.push({ name: 'TLS certificate', url: tls.source });
 
@@ -88,6 +111,8 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
       smtpsPort: smtp.smtpsPort,
       imapPort: imap.imapPort,
       imapsPort: imap.imapsPort,
+      httpPort: http.port,
+      http,
       database,
       parser,
       endpoints,

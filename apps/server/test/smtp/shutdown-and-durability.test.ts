@@ -56,7 +56,7 @@ describe('as a process', () => {
     await database?.drop();
     await rm(dataDir, { recursive: true, force: true });
   });
-  const args = () => ['--database-url', database.url, '--data-dir', dataDir, '--smtp-port', '0', '--imap-port', '0', '--imaps-port', '0', '--log-level', 'warn'];
+  const args = () => ['--database-url', database.url, '--data-dir', dataDir, '--smtp-port', '0', '--imap-port', '0', '--imaps-port', '0', '--http-port', '0', '--log-level', 'warn'];
 
   it('keeps a message acknowledged right before SIGKILL, and parses it after the restart', async () => {
     const first = await spawnLetterbox(args());

@@ -1,4 +1,4 @@
-// A running Letterbox (SMTP on 127.0.0.1:0) with the HTTP API on 127.0.0.1:0 over a fresh
+// A running Letterbox (SMTP, IMAP and the HTTP API on 127.0.0.1:0) over a fresh
 // migrated database, plus a nodemailer transport and a small fetch helper.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,9 +8,8 @@ import type Mail from 'nodemailer/lib/mailer';
 import pg from 'pg';
 import { defaultConfig, type LetterboxConfig } from '../../../src/config.ts';
 import type { ApiSettings } from '../../../src/http/api-context.ts';
-import { startHttpApi, type RunningHttpApi } from '../../../src/http/http-api.ts';
+import type { RunningHttpApi } from '../../../src/http/http-api.ts';
 import { startLetterbox, type RunningLetterbox } from '../../../src/letterbox.ts';
-import { silentLogger } from '../../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 
 export const DEFAULT_TEST_SETTINGS: ApiSettings = {
@@ -41,25 +40,25 @@ export interface ApiServer extends ApiNode {
 
 async function startNode(databaseUrl: string, settings: Partial<ApiSettings>, config: Partial<LetterboxConfig>): Promise<ApiNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'letterbox-api-test-'));
+  const api = { ...DEFAULT_TEST_SETTINGS, ...settings };
   const letterbox = await startLetterbox({
     ...defaultConfig(),
     host: '127.0.0.1',
     smtpPort: 0,
     imapPort: 0,
     imapsPort: 0,
+    httpPort: 0,
     databaseUrl,
     dataDir,
     logLevel: 'silent',
+    apiToken: api.apiToken,
+    corsOrigins: api.corsOrigins,
+    apiMaxWaitMs: api.maxWaitMs,
+    runTtlMs: api.runTtlMs,
+    catchAllAddress: api.catchAllAddress,
     ...config,
   });
-  const http = await startHttpApi({
-    host: '127.0.0.1',
-    port: 0,
-    databaseUrl,
-    pool: letterbox.database.pool,
-    log: silentLogger,
-    settings: { ...DEFAULT_TEST_SETTINGS, ...settings },
-  });
+  const http = letterbox.http;
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port: letterbox.smtpPort, secure: false, ignoreTLS: true });
   return {
     letterbox,
@@ -75,7 +74,6 @@ async function startNode(databaseUrl: string, settings: Partial<ApiSettings>, co
     },
     async stop() {
       transport.close();
-      await http.stop();
       await letterbox.stop();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -37,6 +37,7 @@ export async function createImapTestEnv(): Promise<ImapTestEnv> {
         smtpPort: 0,
         imapPort: 0,
         imapsPort: 0,
+        httpPort: 0,
         databaseUrl: database.url,
         dataDir,
         logLevel: 'silent',

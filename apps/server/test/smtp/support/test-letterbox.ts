@@ -40,6 +40,7 @@ async function startOn(database: { url: string; drop(): Promise<void> }, overrid
     smtpPort: 0,
     imapPort: 0,
     imapsPort: 0,
+    httpPort: 0,
     databaseUrl: database.url,
     dataDir,
     logLevel: 'silent',
