@@ -15,7 +15,8 @@ export function runLine(r) {
     `CPU ms/msg server ${fmt(r.cpu.serverMsPerMsg, 3)}${r.cpu.dbMsPerMsg == null ? '' : ` + Postgres ${fmt(r.cpu.dbMsPerMsg, 3)}`}, load generator ${fmt(r.cpu.clientMsPerMsg, 3)}; ` +
     `server${r.cpu.dbMsPerMsg == null ? '' : ' + Postgres'} on CPU ${fmt(100 * r.cpu.serverShare)}% of the time, CPUs busy ${r.cpu.cpuBusy.map((b) => `${fmt(100 * b)}%`).join(' / ')}` +
     `${r.pipelining ? '' : ' (server did not advertise PIPELINING)'}` +
-    `${r.parse ? `; MIME parsing backlog at the last 250: ${r.parse.pendingAtEnd} messages, ${r.parse.pendingAfterWait} left after ${fmt(r.parse.waitedSeconds, 1)} s` : ''}` +
+    `${r.parse ? `; MIME parsing backlog at the last 250: ${r.parse.pendingAtEnd} messages, ${r.parse.pendingAfterWait} left after ${fmt(r.parse.waitedSeconds, 1)} s` +
+      `${r.parse.serverMsPerMsg ? ` (parser CPU ms/msg: server ${fmt(r.parse.serverMsPerMsg, 3)} + Postgres ${fmt(r.parse.dbMsPerMsg, 3)})` : ''}` : ''}` +
     `${Object.keys(r.errors).length ? `; server log: ${r.serverLog}` : ''}`;
 }
 
@@ -23,7 +24,7 @@ const cpuCell = (node, db) => (db == null ? fmt(node, 3) : `${fmt(node + db, 3)}
 
 /** Markdown table of medians, one row per (target, size) group. */
 export function medianTable(groups) {
-  const head = ['target', 'size', 'N', 'C', 'runs', 'msgs/s (median)', 'runs msgs/s', 'p50 ms', 'p99 ms', 'errors',
+  const head = ['target', 'size', 'N', 'C', 'runs', 'msgs/s (median)', 'runs msgs/s', 'msgs/s until parsed', 'p50 ms', 'p99 ms', 'errors',
     'peak RSS MB (Node)', 'Postgres PSS MB', 'lost / duplicated', 'server CPU ms/msg (Node + Postgres)', 'server on CPU'];
   const rows = groups.map(({ runs }) => {
     const r0 = runs[0];
@@ -31,7 +32,8 @@ export function medianTable(groups) {
     const lost = runs.reduce((s, r) => s + r.check.lost, 0);
     const dup = runs.reduce((s, r) => s + r.check.duplicated, 0);
     const db = runs.some((r) => r.memory.peakDbMB != null) ? fmt(m((r) => r.memory.peakDbMB)) : '-';
-    return [r0.server, r0.size, r0.n, r0.c, runs.length, fmt(m((r) => r.rate)), runs.map((r) => fmt(r.rate)).join(' / '),
+    const parsed = runs.some((r) => r.parse?.parsedRate) ? fmt(m((r) => r.parse?.parsedRate ?? NaN)) : '-';
+    return [r0.server, r0.size, r0.n, r0.c, runs.length, fmt(m((r) => r.rate)), runs.map((r) => fmt(r.rate)).join(' / '), parsed,
       fmt(m((r) => r.p50), 1), fmt(m((r) => r.p99), 1), runs.reduce((s, r) => s + errorCount(r), 0),
       fmt(m((r) => r.memory.peakRssMB)), db, `${lost} / ${dup}`,
       cpuCell(m((r) => r.cpu.serverMsPerMsg), runs.some((r) => r.cpu.dbMsPerMsg != null) ? m((r) => r.cpu.dbMsPerMsg) : null),
