@@ -48,7 +48,16 @@ const MESSAGE = Buffer.from(
   'utf8',
 );
 
-const FETCH = 'FETCH 1 (ENVELOPE BODYSTRUCTURE BODY RFC822.SIZE)';
+/** 8-bit header octets that are not UTF-8 (Latin-1 "é"): cached as a value tree, not wire text. */
+const LATIN1_MESSAGE = Buffer.concat([
+  Buffer.from('From: Ren'),
+  Buffer.from([0xe9]),
+  Buffer.from(' <renee@example.test>\r\nSubject: caf'),
+  Buffer.from([0xe9]),
+  Buffer.from('\r\nMessage-ID: <latin1@example.test>\r\n\r\nBody\r\n'),
+]);
+
+const FETCH = 'FETCH 1:2 (ENVELOPE BODYSTRUCTURE BODY RFC822.SIZE)';
 
 let env: ImapTestEnv;
 let node: RunningLetterbox;
@@ -61,9 +70,11 @@ beforeAll(async () => {
   const client = imapFlow(node.imapPort, USER);
   await client.connect();
   await client.append('INBOX', MESSAGE);
+  await client.append('INBOX', LATIN1_MESSAGE);
   await client.logout();
   const backend = new MemoryBackend({ users: { [USER]: { password: 'pw' } } });
   backend.deliver(USER, 'INBOX', MESSAGE);
+  backend.deliver(USER, 'INBOX', LATIN1_MESSAGE);
   reference = new ImapServer({ backend, allowInsecureAuth: true, logger: { error: () => {} } });
   referencePort = (await reference.listen(0, '127.0.0.1')).port;
 });
@@ -111,10 +122,13 @@ describe('cached ENVELOPE and BODYSTRUCTURE', () => {
     expect(data(expected)).toContain('BODYSTRUCTURE (((');
     expect(data(computed)).toBe(data(expected));
     expect(data(cached)).toBe(data(expected));
-    const row = await env.db.query<{ cached: boolean }>(
-      `SELECT "imapEnvelope" IS NOT NULL AND "imapBodyStructure" IS NOT NULL AS cached FROM messages WHERE size = $1`,
-      [MESSAGE.length],
+    expect(data(expected)).toContain('{4}\r\ncaf\xe9');
+    const rows = await env.db.query<{ size: number; wire: boolean }>(
+      `SELECT size, "imapEnvelope" ? 'w' AS wire FROM messages WHERE "imapEnvelope" IS NOT NULL AND "imapBodyStructure" IS NOT NULL ORDER BY id`,
     );
-    expect(row.rows[0]!.cached).toBe(true);
+    expect(rows.rows).toEqual([
+      { size: MESSAGE.length, wire: true },
+      { size: LATIN1_MESSAGE.length, wire: false },
+    ]);
   });
 });
