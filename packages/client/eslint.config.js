@@ -1,0 +1,2 @@
+import base from '@letterbox/eslint-config';
+export default base;

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // One Letterbox (embedded PostgreSQL, SMTP and HTTP on free ports) for the whole run.
+    globalSetup: ['test/global-setup.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: '../../.test-results/client.json' },
+  },
+});
