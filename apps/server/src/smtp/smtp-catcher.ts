@@ -20,6 +20,7 @@ import { onRcptTo } from './on-rcpt-to.ts';
 export const MAX_SMTP_CONNECTIONS = 1000;
 /** Idle clients are dropped after this long (421), as smtp-server's default; slow CI is not idle. */
 const SOCKET_TIMEOUT_MS = 60_000;
+const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
 /** How long shutdown waits for messages being received/stored before closing connections. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -73,7 +74,11 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
   const servers: SMTPServer[] = [];
   const listen = async (secure: boolean, port: number): Promise<number> => {
     const server = new SMTPServer(serverOptions(secure));
-    server.on('error', (error) => log.warn(`smtp${secure ? 's' : ''}: ${error.message}`));
+    // Clients that vanish (load generators, killed test runs) are routine, not warnings.
+    server.on('error', (error: Error & { code?: string }) => {
+      const routine = error.code !== undefined && CLIENT_GONE_CODES.has(error.code);
+      (routine ? log.debug : log.warn)(`smtp${secure ? 's' : ''}: ${error.message}`);
+    });
     servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
