@@ -39,6 +39,19 @@ describe('messages.waitFor', () => {
     expect(timeout.arrived.map((m) => m.subject)).toEqual(['Not the one']);
   });
 
+  it('without a run, names what arrived during the wait', async () => {
+    const to = `${unique('nobody')}@example.test`;
+    const waiting = letterbox.messages.waitFor({ to, timeout: 1_500 }).catch((e: unknown) => e);
+    const otherSubject = unique('Meanwhile');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await send({ to: 'elsewhere@example.test', subject: otherSubject });
+    const error = (await waiting) as LetterboxTimeoutError;
+    expect(error).toBeInstanceOf(LetterboxTimeoutError);
+    expect(error.message).toContain(`to: "${to}"`);
+    expect(error.message).toContain('Arrived meanwhile');
+    expect(error.arrived.map((m) => m.subject)).toContain(otherSubject);
+  });
+
   it('waitForMany waits for a count', async () => {
     const to = `${unique('many')}@example.test`;
     const waiting = letterbox.messages.waitForMany({ to, count: 2, timeout: 10_000 });
