@@ -20,7 +20,12 @@ export class MailboxView {
   private uids: number[];
   private readonly pendingExpunged = new Set<number>();
   private readonly pendingAdded = new Set<number>();
-  private pendingRecent = 0;
+  /**
+   * UIDs that are \Recent for this session. Messages lose \Recent in arrival order, so at SELECT
+   * the recent ones are the highest UIDs; afterwards new arrivals add to the set, expunges remove.
+   */
+  private readonly recentUids = new Set<number>();
+  private readonly pendingRecent = new Set<number>();
   private readonly pendingFlags = new Map<number, string[]>();
   /** The mailbox was deleted under us (M31). */
   gone = false;
@@ -31,9 +36,15 @@ export class MailboxView {
     readonly uidValidity: number,
     uids: ArrayLike<number>,
     public modseq: bigint,
-    public recent: number,
+    recent: number,
   ) {
     this.uids = Array.from(uids);
+    for (const uid of this.uids.slice(Math.max(0, this.uids.length - recent))) this.recentUids.add(uid);
+  }
+
+  /** Messages \Recent for this session that the client knows of (the `* n RECENT` figure). */
+  get recent(): number {
+    return this.recentUids.size;
   }
 
   get exists(): number {
@@ -64,14 +75,17 @@ export class MailboxView {
         case 'added':
           if (c.uid > this.lastUid && !this.pendingAdded.has(c.uid)) {
             this.pendingAdded.add(c.uid);
-            if (c.recent) this.pendingRecent++;
+            if (c.recent) this.pendingRecent.add(c.uid);
           }
           break;
         case 'expunged': {
           this.pendingFlags.delete(c.uid);
           // A message that came and went before the client heard of it is never announced.
           if (this.seqOf(c.uid) > 0) this.pendingExpunged.add(c.uid);
-          else this.pendingAdded.delete(c.uid);
+          else {
+            this.pendingAdded.delete(c.uid);
+            this.pendingRecent.delete(c.uid);
+          }
           break;
         }
         case 'flags':
@@ -97,9 +111,9 @@ export class MailboxView {
       this.pendingAdded.clear();
       for (const uid of added) if (uid > this.lastUid) this.uids.push(uid);
       send([this.uids.length, atom('EXISTS')]);
-      if (this.pendingRecent > 0) {
-        this.recent += this.pendingRecent;
-        this.pendingRecent = 0;
+      if (this.pendingRecent.size > 0) {
+        for (const uid of this.pendingRecent) this.recentUids.add(uid);
+        this.pendingRecent.clear();
         send([this.recent, atom('RECENT')]);
       }
     }
@@ -121,6 +135,7 @@ export class MailboxView {
       if (seq === 0 || removed.has(uid)) continue;
       send([seq - removed.size, atom('EXPUNGE')]);
       removed.add(uid);
+      this.recentUids.delete(uid);
       this.pendingExpunged.delete(uid);
       this.pendingFlags.delete(uid);
     }
