@@ -4,7 +4,7 @@
 // BODYSTRUCTURE columns, which are computed from the raw octets (imap-core's MIME helpers) the
 // first time a FETCH needs them and written back.
 import type pg from 'pg';
-import type { FetchRequest, FetchedMessage, Sink } from '@letterbox/imap-core';
+import { atom, type FetchRequest, type FetchedMessage, type ImapValue, type Sink } from '@letterbox/imap-core';
 import { bodyStructure, envelope, parseMime } from '@letterbox/imap-core/mime';
 import { imapValueFromJson, imapValueToJson, type ImapValueJson } from './imap-value-json.ts';
 import { withRecent } from './mailbox-changes.ts';
@@ -23,6 +23,10 @@ interface FetchRow {
   internal_ms: number;
   size: number;
   raw: Buffer | null;
+  /** The cached value in wire syntax (most messages): plain text, no JSON to parse. */
+  envelope_wire: string | null;
+  body_structure_wire: string | null;
+  /** The cached value as a tree (non-UTF-8 octets), or null when not cached yet. */
   envelope: ImapValueJson | null;
   body_structure: ImapValueJson | null;
 }
@@ -43,8 +47,10 @@ export async function fetchMessages(pool: pg.Pool, scope: FetchScope, request: F
     pool.query<FetchRow>(
       `SELECT mm.uid, mm."messageId" AS message_id, mm.flags, (extract(epoch FROM mm."internalDate") * 1000)::float8 AS internal_ms, m.size,
               CASE WHEN $4 OR ($5 AND m."imapEnvelope" IS NULL) OR ($6 AND m."imapBodyStructure" IS NULL) THEN m.raw END AS raw,
-              CASE WHEN $5 THEN m."imapEnvelope" END AS envelope,
-              CASE WHEN $6 THEN m."imapBodyStructure" END AS body_structure
+              CASE WHEN $5 THEN m."imapEnvelope"->>'w' END AS envelope_wire,
+              CASE WHEN $5 AND NOT m."imapEnvelope" ? 'w' THEN m."imapEnvelope" END AS envelope,
+              CASE WHEN $6 THEN m."imapBodyStructure"->>'w' END AS body_structure_wire,
+              CASE WHEN $6 AND NOT m."imapBodyStructure" ? 'w' THEN m."imapBodyStructure" END AS body_structure
          FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
         WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3
         ORDER BY mm.uid LIMIT $7`,
@@ -68,13 +74,18 @@ export async function fetchMessages(pool: pg.Pool, scope: FetchScope, request: F
           size: row.size,
         };
         if (request.raw && row.raw) message.raw = row.raw;
-        if (request.envelope && row.envelope !== null) message.envelope = imapValueFromJson(row.envelope);
-        if (request.bodyStructure && row.body_structure !== null) message.bodyStructure = imapValueFromJson(row.body_structure);
+        if (request.envelope) message.envelope = cached(row.envelope_wire, row.envelope);
+        if (request.bodyStructure) message.bodyStructure = cached(row.body_structure_wire, row.body_structure);
         await sink(message);
       }
       await writeBack;
     }
   }
+}
+
+function cached(wire: string | null, tree: ImapValueJson | null): ImapValue | undefined {
+  if (wire !== null) return atom(wire);
+  return tree === null ? undefined : imapValueFromJson(tree);
 }
 
 interface ComputedStructures {
@@ -87,17 +98,28 @@ interface ComputedStructures {
 function completeStructures(page: FetchRow[], request: FetchRequest): ComputedStructures[] {
   const computed: ComputedStructures[] = [];
   for (const row of page) {
-    const needEnvelope = request.envelope && row.envelope === null;
-    const needStructure = request.bodyStructure && row.body_structure === null;
+    const needEnvelope = request.envelope && row.envelope_wire === null && row.envelope === null;
+    const needStructure = request.bodyStructure && row.body_structure_wire === null && row.body_structure === null;
     if ((!needEnvelope && !needStructure) || row.raw === null) continue;
     // Without BODYSTRUCTURE only the top header block is parsed (envelope() reads it alone).
     const root = needStructure ? parseMime(row.raw) : undefined;
     const item: ComputedStructures = { messageId: row.message_id, envelope: null, bodyStructure: null };
-    if (needEnvelope) row.envelope = item.envelope = imapValueToJson(envelope(row.raw, root));
-    if (root) row.body_structure = item.bodyStructure = imapValueToJson(bodyStructure(row.raw, root, true));
+    if (needEnvelope) {
+      item.envelope = imapValueToJson(envelope(row.raw, root));
+      [row.envelope_wire, row.envelope] = split(item.envelope);
+    }
+    if (root) {
+      item.bodyStructure = imapValueToJson(bodyStructure(row.raw, root, true));
+      [row.body_structure_wire, row.body_structure] = split(item.bodyStructure);
+    }
     computed.push(item);
   }
   return computed;
+}
+
+/** A cache value as the row carries it: [wire text, null] or [null, tree]. */
+function split(json: ImapValueJson): [string | null, ImapValueJson | null] {
+  return json !== null && typeof json === 'object' && 'w' in json ? [json.w, null] : [null, json];
 }
 
 /** Stored octets never change, so concurrent writers store the same values: last one wins. */

@@ -1,5 +1,5 @@
-// Messages removed outside IMAP (retention today, the HTTP API later: both tombstone the mailbox
-// entries and NOTIFY) reach IMAP clients as EXPUNGE only at a point where IMAP allows it: at once
+// Messages removed outside IMAP (retention and the HTTP API: both tombstone the mailbox entries
+// and NOTIFY) reach IMAP clients as EXPUNGE only at a point where IMAP allows it: at once
 // for an idling client; for a client between commands, FETCH still answers for the messages it
 // knows (frozen data) until a NOOP announces the expunges.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -52,5 +52,25 @@ describe('messages removed outside IMAP', () => {
     expect(left).toEqual([3]);
     await watcher.logout();
     await reader.logout();
+  });
+
+  it('a message deleted through the HTTP API is EXPUNGEd in an idling session', async () => {
+    await sendMail(node, [USER], testMessage(4, USER));
+    const watcher = imapFlow(node.imapPort, USER);
+    await watcher.connect();
+    const mailbox = await watcher.mailboxOpen('INBOX');
+    expect(mailbox.exists).toBe(2); // UIDs 3 and 4
+    const expunges: number[] = [];
+    watcher.on('expunge', (e: { seq: number }) => expunges.push(e.seq));
+    void watcher.idle();
+    const id = await env.db.query<{ id: string }>(
+      `SELECT mm."messageId" AS id FROM mailbox_messages mm JOIN mailboxes mb ON mb.id = mm."mailboxId" JOIN accounts a ON a.id = mb."accountId"
+        WHERE a.address = $1 AND mb.name = 'INBOX' AND mm.uid = 4`,
+      [USER],
+    );
+    const response = await fetch(`http://127.0.0.1:${node.httpPort}/api/v1/messages/${id.rows[0]!.id}`, { method: 'DELETE' });
+    expect(response.status).toBe(200);
+    await vi.waitFor(() => expect(expunges).toEqual([2]), { timeout: 10_000 });
+    await watcher.logout();
   });
 });
