@@ -15,7 +15,7 @@ import { startLetterbox } from '../targets/letterbox.mjs';
 export const TARGETS = { bare: startBare, maildev: startMaildev, letterbox: startLetterbox };
 
 /**
- * @param {object} o { target, size, n, c, warmup, serverCpus, timeoutMs, progressMs, nodeArgs, env, onStarted, onProgress }
+ * @param {object} o { target, size, n, c, warmup, serverCpus, timeoutMs, progressMs, nodeArgs, env, pgStats, onStarted, onProgress }
  */
 export async function benchOnce(o) {
   const start = TARGETS[o.target];
@@ -24,7 +24,7 @@ export async function benchOnce(o) {
   mkdirSync(join(WORK_DIR, 'logs'), { recursive: true });
   const logPath = join(WORK_DIR, 'logs', `${o.target}-${o.size}-${Date.now()}.log`);
   const logFile = createWriteStream(logPath);
-  const server = await start({ cpus: o.serverCpus, nodeArgs: o.nodeArgs, env: o.env, logFile });
+  const server = await start({ cpus: o.serverCpus, nodeArgs: o.nodeArgs, env: o.env, pgStats: o.pgStats, logFile });
   try {
     await o.onStarted?.(server);
     if (o.warmup > 0) {
@@ -35,6 +35,7 @@ export async function benchOnce(o) {
     }
     const sampler = new RssSampler(server.pid, server.dbPids);
     const progress = o.progressMs ? (p) => o.onProgress?.({ ...p, rssMB: sampler.timeline.at(-1)?.rssMB }) : undefined;
+    await server.dbStats?.reset();
     const cpuBefore = cpuSnapshot(server);
     const windowStartUs = Number(process.hrtime.bigint() / 1000n);
     const load = await runLoad({
@@ -46,6 +47,8 @@ export async function benchOnce(o) {
     const cpuAfterLoad = cpuSnapshot(server);
     const cpu = cpuPerMessage(cpuBefore, cpuAfterLoad, load.accepted);
     const loadPeakRssMB = sampler.peakRssMB;
+    const sqlStats = server.dbStats ? { load: await server.dbStats.read() } : null;
+    await server.dbStats?.reset();
     // Sampling goes on while a background MIME-parsing backlog (Letterbox) drains. The CPU spent
     // while it drains, per message parsed then, is the parser's cost per message.
     const parse = await server.parseBacklog?.();
@@ -56,9 +59,10 @@ export async function benchOnce(o) {
     // Rate counting until the last message was also parsed (polled every 0.5 s).
     if (parse && parse.pendingAfterWait === 0) parse.parsedRate = load.accepted / (load.seconds + parse.waitedSeconds);
     const memory = { ...sampler.stop(), loadPeakRssMB };
+    if (sqlStats) sqlStats.drain = await server.dbStats.read();
     const check = verifyStored(load.acked, await server.storedRecipients());
     const { acked, ...figures } = load;
-    return { target: o.target, server: server.name, size: o.size, n: o.n, c: o.c, warmup: o.warmup, ...figures, memory, cpu, check, parse, loadWindowUs, serverLog: logPath };
+    return { target: o.target, server: server.name, size: o.size, n: o.n, c: o.c, warmup: o.warmup, ...figures, memory, cpu, check, parse, sqlStats, loadWindowUs, serverLog: logPath };
   } finally {
     await server.stop();
     logFile.end();

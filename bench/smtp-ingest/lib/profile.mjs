@@ -17,13 +17,17 @@ export async function profileTarget({ target, size, n, measure }) {
   const pgTimingFile = join(dir, 'pg-timing.json');
   const letterbox = target === 'letterbox';
   const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', dir, ...(letterbox ? ['--import', PG_TIMING_PRELOAD] : [])];
-  const result = await measure({ target, size, n, nodeArgs, env: { BENCH_PG_TIMING_FILE: pgTimingFile } });
+  const result = await measure({ target, size, n, nodeArgs, env: { BENCH_PG_TIMING_FILE: pgTimingFile }, pgStats: letterbox });
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) throw new Error(`no .cpuprofile written in ${dir} (did the server exit cleanly?)`);
   const summaries = files.map((f) => ({ file: join(dir, f), ...summariseProfile(join(dir, f), result.loadWindowUs) }));
   for (const s of summaries.filter((x) => x.busyMs > 0)) printSummary(s, result.accepted);
   const pgTiming = existsSync(pgTimingFile) ? JSON.parse(readFileSync(pgTimingFile, 'utf8')) : null;
   if (pgTiming) printPgTiming(pgTiming, result.accepted);
+  if (result.sqlStats) {
+    printSqlStats('during the load (ingest, plus whatever the parser did meanwhile)', result.sqlStats.load, result.accepted);
+    printSqlStats('while the parse backlog drained after the load', result.sqlStats.drain, result.parse?.pendingAtEnd);
+  }
   return { result, summaries, pgTiming };
 }
 
@@ -52,5 +56,16 @@ function printPgTiming(t, accepted) {
   console.log('\n| statement (first 70 chars) | count | total ms | mean ms |\n|---|---|---|---|');
   for (const s of t.statements.slice(0, 15)) {
     console.log(`| \`${s.key.replaceAll('|', '\\|')}\` | ${s.count} | ${s.ms.toFixed(0)} | ${(s.ms / s.count).toFixed(2)} |`);
+  }
+}
+
+/** pg_stat_statements: PostgreSQL-side execution time and WAL per statement. */
+function printSqlStats(phase, stats, messages) {
+  const per = (x) => (messages ? x / messages : NaN);
+  console.log(`\nPostgreSQL statements ${phase}: ${stats.total.execMs.toFixed(0)} ms executing ` +
+    `(${per(stats.total.execMs).toFixed(3)} ms/msg over ${messages} messages), WAL ${(per(stats.total.walBytes) / 1024).toFixed(1)} KB/msg`);
+  console.log('\n| statement | calls | rows | exec ms | exec ms/msg | WAL KB/msg |\n|---|---|---|---|---|---|');
+  for (const s of stats.statements) {
+    console.log(`| \`${s.statement.replaceAll('|', '\\|')}\` | ${s.calls} | ${s.rows} | ${s.exec_ms.toFixed(0)} | ${per(s.exec_ms).toFixed(3)} | ${(per(s.wal_bytes) / 1024).toFixed(2)} |`);
   }
 }

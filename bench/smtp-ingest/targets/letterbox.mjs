@@ -2,10 +2,13 @@
 // tsx) in its default configuration: embedded PostgreSQL in a fresh temporary data directory,
 // every port chosen free on loopback. Its PostgreSQL processes are the server's descendants, so
 // they share the server's CPU pinning; their memory is reported separately from Node's.
+// With `pgStats` (profile mode) it runs on the DATABASE_URL path instead, against a PostgreSQL of
+// the same version and settings started by the bench with pg_stat_statements loaded.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, WORK_DIR, importFromServer } from '../lib/deps.mjs';
 import { descendants, freePort, memoryOf, spawnServer, stopChild, waitForSmtp } from '../lib/proc.mjs';
+import { startBenchPostgres } from '../lib/bench-postgres.mjs';
 
 const MAIN = join(REPO_ROOT, 'apps', 'server', 'src', 'main.ts');
 const START_TIMEOUT_MS = 180_000;
@@ -19,7 +22,7 @@ const PARSE_WAIT_MS = 120_000;
 
 let runCounter = 0;
 
-export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, logLevel = 'warn' }) {
+export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, logLevel = 'warn', pgStats = false }) {
   runCounter += 1;
   const dataDir = join(WORK_DIR, `letterbox-data-${process.pid}-${runCounter}`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -30,17 +33,24 @@ export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, l
     '--host', '127.0.0.1',
     '--smtp-port', String(ports.smtp), '--http-port', String(ports.http),
     '--imap-port', String(ports.imap), '--imaps-port', String(ports.imaps),
-    '--data-dir', dataDir, '--embedded-postgres-port', String(ports.pg),
-    '--log-level', logLevel];
+    '--data-dir', dataDir, '--log-level', logLevel];
+  const benchPg = pgStats ? await startBenchPostgres({ cpus }) : null;
+  if (benchPg) args.push('--database-url', benchPg.url);
+  else args.push('--embedded-postgres-port', String(ports.pg));
   const child = spawnServer(process.execPath, args, { cpus, cwd: REPO_ROOT, env: { ...env, DATABASE_URL: '' }, logFile });
-  const postgresPids = () => descendants(child.pid).filter((p) => memoryOf(p)?.name === 'postgres');
+  const postgresPids = benchPg ? benchPg.pids : () => descendants(child.pid).filter((p) => memoryOf(p)?.name === 'postgres');
+  const stop = async () => {
+    await stopAll(child, benchPg ? [] : postgresPids());
+    await benchPg?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     await waitForSmtp(ports.smtp, { child, timeoutMs: START_TIMEOUT_MS });
   } catch (err) {
-    await stopAll(child, postgresPids());
+    await stop();
     throw err;
   }
-  const databaseUrl = `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${ports.pg}/${EMBEDDED_DATABASE}`;
+  const databaseUrl = benchPg?.url ?? `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${ports.pg}/${EMBEDDED_DATABASE}`;
   return {
     name: 'Letterbox',
     pid: child.pid,
@@ -49,10 +59,8 @@ export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, l
     databaseUrl,
     storedRecipients: () => queryRecipients(databaseUrl),
     parseBacklog: () => waitForParsing(databaseUrl),
-    stop: async () => {
-      await stopAll(child, postgresPids());
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    dbStats: benchPg ? { reset: benchPg.resetStats, read: benchPg.readStats } : null,
+    stop,
   };
 }
 
