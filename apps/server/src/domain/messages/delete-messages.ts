@@ -31,9 +31,12 @@ export async function deleteMessagesByIds(deps: ParseDeps, ids: readonly string[
 export async function deleteMessagesByFilter(deps: ParseDeps, filter: MessageFilter): Promise<number> {
   await ensureParsedForFilter(deps, filter);
   let deleted = 0;
+  // Keyset over ids: each batch starts after the last one instead of skipping what it deleted.
+  let after = '0';
   for (;;) {
     const params = new SqlParams();
     const where = filterConditions(filter, params);
+    where.push(`m.id > ${params.add(after)}::bigint`);
     let ids: string[];
     try {
       const batch = await deps.pool.query<{ id: string }>(
@@ -46,6 +49,7 @@ export async function deleteMessagesByFilter(deps: ParseDeps, filter: MessageFil
     }
     await deleteMessagesByIds(deps, ids);
     deleted += ids.length;
+    after = ids[ids.length - 1] ?? after;
     if (ids.length < DELETE_BATCH) return deleted;
   }
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_CHANNEL, parseEvent, type LetterboxEvent } from '../../../src/domain/events/letterbox-events.ts';
+import { DELETE_BATCH } from '../../../src/domain/messages/delete-messages.ts';
 import { purgeDeletedMessages } from '../../../src/domain/messages/purge-deleted-messages.ts';
 import { api, startApiServer, type ApiServer } from '../support/api-server.ts';
 
@@ -93,6 +94,18 @@ describe('DELETE /api/v1/messages', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('invalid_regex');
     expect((await listIds('?to=safe@example.test')).length).toBe(1);
+  });
+
+  it('deletes more than one batch', async () => {
+    const count = DELETE_BATCH * 2 + 7;
+    await server.db.query(
+      `INSERT INTO messages (raw, size, sha256, "mailFrom", "rcptTo", run, "references")
+       SELECT convert_to('Subject: bulk ' || g, 'UTF8'), 10, repeat('0', 64), 'a@example.test', ARRAY['b@example.test'], 'bulk-delete', '{}'
+         FROM generate_series(1, $1::int) g`,
+      [count],
+    );
+    expect((await del('/api/v1/messages?run=bulk-delete')).body).toEqual({ deleted: count });
+    expect(await listIds('?run=bulk-delete')).toEqual([]);
   });
 
   it('deletes everything without a filter', async () => {
