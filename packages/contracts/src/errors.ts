@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   /** The message has no such part (no HTML or no text body). */
   part_not_found: 404,
   run_not_found: 404,
+  fault_rule_not_found: 404,
   route_not_found: 404,
   /** A wait ended without enough matching messages. */
   wait_timeout: 408,

@@ -6,3 +6,4 @@ export * from './inboxes.ts';
 export * from './message-filter.ts';
 export * from './messages.ts';
 export * from './runs.ts';
+export * from './fault-rules.ts';

@@ -6,6 +6,44 @@ export const parseStateSchema = z.enum(['pending', 'parsed', 'failed']).meta({
   description: 'pending: stored, MIME not parsed yet (the API parses on demand); failed: did not parse, raw still available.',
 });
 
+const EXAMPLE_SUMMARY = {
+  id: '42',
+  receivedAt: '2026-11-22T03:00:00.000Z',
+  run: 'ci-1234',
+  mailFrom: 'noreply@app.test',
+  rcptTo: ['bob+run-ci-1234@example.test'],
+  from: { name: 'App', address: 'noreply@app.test' },
+  to: [{ name: 'Bob', address: 'bob+run-ci-1234@example.test' }],
+  cc: [],
+  subject: 'Your verification code is 483920',
+  size: 2048,
+  attachmentCount: 0,
+  read: false,
+  parseState: 'parsed' as const,
+};
+
+const EXAMPLE_MESSAGE = {
+  ...EXAMPLE_SUMMARY,
+  bcc: [],
+  replyTo: [],
+  date: '2026-11-22T03:00:00.000Z',
+  messageId: '<a1b2@app.test>',
+  inReplyTo: null,
+  references: [],
+  headers: [{ name: 'Subject', value: 'Your verification code is 483920' }],
+  text: 'Your code: 483920\nOr open https://app.test/verify?t=abc',
+  html: '<p>Your code: <b>483920</b></p><a href="https://app.test/verify?t=abc">Verify your email</a>',
+  attachments: [],
+  parseError: null,
+  smtp: { mailFrom: 'noreply@app.test', rcptTo: ['bob+run-ci-1234@example.test'], authUser: null, clientAddress: '127.0.0.1', heloName: 'app.test', tls: false },
+  links: [
+    { href: 'https://app.test/verify?t=abc', text: 'Verify your email', source: 'html' as const },
+    { href: 'https://app.test/verify?t=abc', text: 'https://app.test/verify?t=abc', source: 'text' as const },
+  ],
+  codes: [{ code: '483920', source: 'subject' as const }],
+  unsubscribe: { targets: [], oneClick: false },
+};
+
 export const messageSummarySchema = z
   .object({
     id: idSchema,
@@ -22,7 +60,7 @@ export const messageSummarySchema = z
     read: z.boolean(),
     parseState: parseStateSchema,
   })
-  .meta({ id: 'MessageSummary', description: 'A message without its bodies (list items).' });
+  .meta({ id: 'MessageSummary', description: 'A message without its bodies (list items).', example: EXAMPLE_SUMMARY });
 export type MessageSummary = z.infer<typeof messageSummarySchema>;
 
 export const attachmentSchema = z
@@ -84,7 +122,7 @@ export const messageDetailSchema = messageSummarySchema
     codes: z.array(codeSchema),
     unsubscribe: unsubscribeSchema,
   })
-  .meta({ id: 'Message', description: 'One message with its bodies, attachments list and derived data.' });
+  .meta({ id: 'Message', description: 'One message with its bodies, attachments list and derived data.', example: EXAMPLE_MESSAGE });
 export type Message = z.infer<typeof messageDetailSchema>;
 
 export const listMessagesQuerySchema = z.object({
@@ -98,7 +136,7 @@ export const messagePageSchema = z
     messages: z.array(messageSummarySchema),
     nextCursor: idSchema.nullable().meta({ description: 'Pass as cursor for the next (older) page; null on the last page.' }),
   })
-  .meta({ id: 'MessagePage' });
+  .meta({ id: 'MessagePage', example: { messages: [EXAMPLE_SUMMARY], nextCursor: '42' } });
 export type MessagePage = z.infer<typeof messagePageSchema>;
 
 /** Default and ceiling of a wait; the server's ceiling is configurable (--api-max-wait). */
@@ -126,7 +164,7 @@ export const waitResultSchema = z
   .object({
     messages: z.array(messageSummarySchema).meta({ description: 'The newest `count` matching messages, newest first.' }),
   })
-  .meta({ id: 'WaitResult' });
+  .meta({ id: 'WaitResult', example: { messages: [EXAMPLE_SUMMARY] } });
 export type WaitResult = z.infer<typeof waitResultSchema>;
 
 /** `{id}` in message paths: a message id or `latest` (the newest message matching the query's filters). */

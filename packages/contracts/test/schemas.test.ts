@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_STATUS, errorBodySchema, listMessagesQuerySchema, MAX_PAGE_SIZE, messageFilterSchema, waitQuerySchema } from '../src/index.ts';
+import {
+  ERROR_STATUS, errorBodySchema, inboxSchema, listMessagesQuerySchema, MAX_PAGE_SIZE, messageDetailSchema, messageFilterSchema, messagePageSchema,
+  messageSummarySchema, testRunSchema, waitQuerySchema, waitResultSchema,
+} from '../src/index.ts';
 
 describe('message filter schema', () => {
   it('turns query-string values into typed filters', () => {
@@ -40,5 +43,21 @@ describe('error envelope', () => {
       expect(status).toBeGreaterThanOrEqual(400);
     }
     expect(errorBodySchema.safeParse({ error: { code: 'nope', message: 'm' } }).success).toBe(false);
+  });
+});
+
+describe('documented examples', () => {
+  it.each([
+    ['Message', messageDetailSchema],
+    ['MessageSummary', messageSummarySchema],
+    ['MessagePage', messagePageSchema],
+    ['WaitResult', waitResultSchema],
+    ['Inbox', inboxSchema],
+    ['TestRun', testRunSchema],
+    ['Error', errorBodySchema],
+  ] as const)('the %s example is valid for its own schema', (_name, schema) => {
+    const example = schema.meta()?.example;
+    expect(example).toBeDefined();
+    expect(schema.safeParse(example).error).toBeUndefined();
   });
 });

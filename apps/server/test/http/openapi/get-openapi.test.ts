@@ -54,7 +54,9 @@ describe('GET /api/v1/openapi.json', () => {
   it('shares schemas as components, with examples', async () => {
     const { body } = await api(server.baseUrl, '/api/v1/openapi.json');
     expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['Message', 'MessageSummary', 'Error', 'MessagePage']));
-    expect(body.components.schemas.Error.example).toBeDefined();
+    for (const name of ['Error', 'Message', 'MessageSummary', 'MessagePage', 'WaitResult', 'Inbox', 'TestRun', 'DeleteResult']) {
+      expect(body.components.schemas[name].example, name).toBeDefined();
+    }
   });
 
   it('serves browsable docs', async () => {
