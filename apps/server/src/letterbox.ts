@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path';
 import type { LetterboxConfig } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { startFaultRuleCache } from './domain/faults/fault-rule-cache.ts';
 import { createMessageIngester } from './domain/messages/ingest-message.ts';
 import { startPendingMessageParser, type PendingMessageParser } from './domain/messages/parse-pending-messages.ts';
 import { startRetention } from './domain/messages/prune-retention.ts';
@@ -75,7 +76,9 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
     ingestBusy = () => ingester.busy();
     cleanups.push(() => ingester.whenIdle());
     const tls = await loadTlsKeyPair({ dataDir, certPath: config.tlsCertPath, keyPath: config.tlsKeyPath });
-    const smtp = await startSmtpCatcher({ config, tls, ingester, log });
+    const faultRules = await startFaultRuleCache({ pool: database.pool, databaseUrl: database.url, log });
+    cleanups.push(() => faultRules.close());
+    const smtp = await startSmtpCatcher({ config, tls, ingester, log, faultRules });
     listeners.push(() => smtp.stop());
 
     const endpoints: Endpoint[] = [{ name: 'SMTP', url: `smtp://${hostForUrl(config.host)}:${smtp.smtpPort}` }];
@@ -90,6 +93,7 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
       databaseUrl: database.url,
       pool: database.pool,
       log,
+      faultRules,
       settings: {
         apiToken: config.apiToken,
         corsOrigins: config.corsOrigins,

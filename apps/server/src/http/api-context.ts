@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { EventHub } from '../domain/events/event-hub.ts';
+import type { FaultRules } from '../domain/faults/fault-rule-cache.ts';
 import type { MessageWaiters } from '../domain/messages/wait-for-messages.ts';
 import type { Logger } from '../logger.ts';
 
@@ -24,6 +25,8 @@ export interface ApiContext {
   hub: EventHub;
   waiters: MessageWaiters;
   settings: ApiSettings;
+  /** This node's fault-rule cache, reloaded after API changes (absent: rules apply on NOTIFY only). */
+  faultRules?: FaultRules;
 }
 
 export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;

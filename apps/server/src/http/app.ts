@@ -11,6 +11,7 @@ import { API_PREFIX, type ApiApp, type ApiContext } from './api-context.ts';
 import { requireToken } from './auth.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { eventRoutes } from './routes/events.ts';
+import { faultRuleRoutes } from './routes/fault-rules.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
 import { messageContentRoutes } from './routes/message-content.ts';
@@ -49,7 +50,7 @@ export async function buildHttpApp(ctx: ApiContext, fallback?: RequestHandler): 
     const any = ctx.settings.corsOrigins.includes('*');
     await app.register(cors, {
       origin: any ? true : ctx.settings.corsOrigins,
-      methods: ['GET', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'],
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['authorization', 'content-type'],
       maxAge: 600,
     });
@@ -82,5 +83,6 @@ export async function buildHttpApp(ctx: ApiContext, fallback?: RequestHandler): 
   inboxRoutes(app, ctx);
   runRoutes(app, ctx);
   eventRoutes(app, ctx);
+  faultRuleRoutes(app, ctx);
   return app;
 }

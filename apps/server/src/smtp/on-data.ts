@@ -6,10 +6,13 @@
 //     stored;
 //   - storing fails: 451, the client keeps the message and retries;
 //   - ingest is behind (MAX_PENDING_INGEST_BYTES): reading pauses, TCP pushes back on the sender.
+//   - fault injection (address tags, API rules; fault-injection.ts) may delay, reject or drop the
+//     connection at the end of DATA, before anything is stored.
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { MessageIngester } from '../domain/messages/ingest-message.ts';
 import type { Logger } from '../logger.ts';
 import { CrlfNormalizer } from './crlf-normalizer.ts';
+import type { SmtpFaultInjection } from './fault-injection.ts';
 import type { SmtpUser } from './on-auth.ts';
 
 type DataCallback = (err?: Error | null, message?: string) => void;
@@ -20,6 +23,8 @@ export interface OnDataOptions {
   log: Logger;
   /** Registers work that graceful shutdown waits for. */
   track: (work: Promise<unknown>) => void;
+  /** End-of-DATA fault injection (tags and rules), decided before anything is stored. */
+  faults?: SmtpFaultInjection;
 }
 
 export function onData(options: OnDataOptions) {
@@ -77,6 +82,12 @@ export function onData(options: OnDataOptions) {
       }
       const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       chunks.length = 0;
+      if (options.faults) {
+        options.faults.atData(session, raw, { proceed: () => store(raw), fail: (error) => callback(error), abandon: settle });
+      } else store(raw);
+    });
+
+    const store = (raw: Buffer) => {
       const user = session.user as SmtpUser | undefined;
       const stored = options.ingester.ingest({
         raw,
@@ -94,6 +105,6 @@ export function onData(options: OnDataOptions) {
           callback(Object.assign(new Error('Temporary failure storing the message, try again later'), { responseCode: 451 }));
         },
       );
-    });
+    };
   };
 }

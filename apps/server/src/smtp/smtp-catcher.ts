@@ -8,6 +8,8 @@ import type { LetterboxConfig } from '../config.ts';
 import type { MessageIngester } from '../domain/messages/ingest-message.ts';
 import type { Logger } from '../logger.ts';
 import type { TlsKeyPair } from '../tls/self-signed-certificate.ts';
+import type { FaultRules } from '../domain/faults/fault-rule-cache.ts';
+import { SmtpFaultInjection, type FaultInjectionOptions } from './fault-injection.ts';
 import { onAuth } from './on-auth.ts';
 import { onData } from './on-data.ts';
 import { onRcptTo } from './on-rcpt-to.ts';
@@ -36,6 +38,9 @@ export interface SmtpCatcherOptions {
   tls: TlsKeyPair;
   ingester: MessageIngester;
   log: Logger;
+  /** Fault-injection rules (issue 7); address tags apply whenever this is set. */
+  faultRules?: FaultRules;
+  onFault?: FaultInjectionOptions['onInjected'];
 }
 
 export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<SmtpCatcher> {
@@ -46,6 +51,7 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
     void work.finally(() => inFlight.delete(work));
   };
 
+  const faults = options.faultRules ? new SmtpFaultInjection({ rules: options.faultRules, onInjected: options.onFault }) : undefined;
   const serverOptions = (secure: boolean): SMTPServerOptions => ({
     secure,
     key: options.tls.key,
@@ -66,9 +72,11 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
     socketTimeout: SOCKET_TIMEOUT_MS,
     closeTimeout: SHUTDOWN_GRACE_MS,
     logger: false,
-    onAuth: onAuth({ mode: config.smtpAuth, credentials: config.smtpCredentials }),
-    onRcptTo: onRcptTo(),
-    onData: onData({ ingester: options.ingester, maxMessageSize: config.maxMessageSize, log, track }),
+    onConnect: faults?.onConnect(),
+    onAuth: faults ? faults.onAuth(onAuth({ mode: config.smtpAuth, credentials: config.smtpCredentials })) : onAuth({ mode: config.smtpAuth, credentials: config.smtpCredentials }),
+    onMailFrom: faults?.onMailFrom(),
+    onRcptTo: faults ? faults.onRcptTo(onRcptTo()) : onRcptTo(),
+    onData: onData({ ingester: options.ingester, maxMessageSize: config.maxMessageSize, log, track, faults }),
   });
 
   const servers: SMTPServer[] = [];
@@ -80,6 +88,7 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
       (routine ? log.debug : log.warn)(`smtp${secure ? 's' : ''}: ${error.message}`);
     });
     servers.push(server);
+    faults?.addServer(server);
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
       server.listen(port, config.host, () => {
