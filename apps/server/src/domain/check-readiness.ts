@@ -6,8 +6,12 @@ import { readMigrationsList } from '../db/schema-engine.ts';
 /** A readiness probe must answer quickly even when the database hangs. */
 export const READINESS_TIMEOUT_MS = 2_000;
 
+/** The migrations this build ships: read once, they do not change while the process runs. */
+let shipped: Promise<string[]> | undefined;
+
 export async function checkReadiness(pool: pg.Pool): Promise<Readiness> {
-  const expected = (await readMigrationsList()).migrationDirectories.map((d) => d.path);
+  shipped ??= readMigrationsList().then((list) => list.migrationDirectories.map((d) => d.path));
+  const expected = await shipped;
   let database = false;
   let migrations = false;
   try {
