@@ -1,7 +1,8 @@
 /**
  * IMAP fetch benchmark: imap-core's in-memory server, Dovecot and Letterbox (IMAP served from
- * Postgres, bench/imap-fetch/letterbox-pg.ts), same messages, one connection each. Times SELECT INBOX and `UID FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)` and reads the
- * serving process's peak RSS (VmHWM, reset after login so it covers exactly SELECT + FETCH).
+ * Postgres, bench/imap-fetch/letterbox-pg.ts), same messages, one connection each. Times SELECT
+ * INBOX and `UID FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)` and reads the serving process's peak
+ * RSS (VmHWM, reset after login so it covers exactly SELECT + FETCH).
  *
  *   pnpm exec tsx bench/imap-fetch/run.ts [--count 100000] [--runs 3] [--only imap-core|dovecot|letterbox-pg]
  *     [--pushes 1000]
