@@ -61,7 +61,7 @@ export class SmtpFaultInjection {
       const connection = this.findConnection(session);
       if (connection) this.instrument(connection);
       // RFC 2034: the greeting (and a refusal in its place) carries no enhanced status.
-      this.apply('connect', null, connection, false, () => callback(), callback);
+      this.apply('connect', null, connection, false, () => setImmediate(callback), callback);
     };
   }
 
@@ -74,7 +74,9 @@ export class SmtpFaultInjection {
 
   onMailFrom() {
     return (_address: SMTPServerAddress, session: SMTPServerSession, callback: Callback): void => {
-      this.apply('mail_from', userOf(session), this.connections.get(session), true, () => callback(), callback);
+      // Deferred like smtp-server's own default handler: a synchronous MAIL FROM reply leaves a
+      // command pipelined after the following DATA unanswered (seen with smtp-server 3.21.6).
+      this.apply('mail_from', userOf(session), this.connections.get(session), true, () => setImmediate(callback), callback);
     };
   }
 
@@ -130,8 +132,9 @@ export class SmtpFaultInjection {
         fail(Object.assign(new Error(outcome.reply.message), { responseCode: outcome.reply.code }));
       }
     };
+    // Never synchronously: smtp-server's pipelining expects handler callbacks on a later tick.
     if (fault.delayMs > 0) setTimeout(now, fault.delayMs);
-    else now();
+    else setImmediate(now);
   }
 
   private findConnection(session: SMTPServerSession): SmtpConnection | undefined {

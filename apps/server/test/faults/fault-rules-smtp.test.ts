@@ -1,5 +1,6 @@
 // Fault rules through the API, one per stage and kind, as nodemailer sees them.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dataPayload, RawSmtpClient } from '../smtp/support/raw-smtp-client.ts';
 import { seededUniform } from '../../src/domain/faults/seeded-draw.ts';
 import { startTestLetterbox, type TestLetterbox } from '../smtp/support/test-letterbox.ts';
 import { clearRules, countMessages, createRule, send, storedRecipients } from './support.ts';
@@ -118,6 +119,23 @@ describe('fault rules at each stage', () => {
     await clearRules(server);
     await createRule(server, { stage: 'rcpt_to', reply: { code: 451 }, probability, seed });
     expect(await observe()).toEqual(expected);
+  });
+
+  it('pipelined commands are answered in order with faults in between (MAIL FROM delay, RCPT reject)', async () => {
+    await createRule(server, { stage: 'mail_from', delayMs: 50 });
+    await createRule(server, { stage: 'rcpt_to', run: 'r1', reply: { code: 550 } });
+    const { client } = await RawSmtpClient.connect(server.letterbox.smtpPort);
+    await client.command('EHLO pipe.test');
+    client.write(Buffer.concat([
+      Buffer.from('MAIL FROM:<p@x.test>\r\nRCPT TO:<a+run-r1@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n'),
+      dataPayload('Subject: p\r\n\r\nbody\r\n'),
+      Buffer.from('NOOP\r\n'),
+    ]));
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await client.read()).code);
+    expect(codes).toEqual([250, 550, 250, 354, 250, 250]);
+    await client.quit();
+    expect(await storedRecipients(server)).toEqual([['b@x.test']]);
   });
 
   it('probability 0 never fires', async () => {
