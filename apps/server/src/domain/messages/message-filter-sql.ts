@@ -2,6 +2,7 @@
 // in JavaScript (match-message.ts); message-filter.test.ts runs one table of cases through both.
 import type { MessageFilter } from '@letterbox/contracts';
 import { accountAddress } from './account-address.ts';
+import { headerAddressKey, type AddressHeader } from './header-address-keys.ts';
 
 /** Filters that read parsed fields: a pending message must be parsed before they can judge it. */
 const PARSED_FILTERS = ['to', 'cc', 'bcc', 'from', 'subject', 'subjectRegex', 'text', 'html', 'header', 'hasAttachment'] as const;
@@ -37,8 +38,9 @@ export class SqlParams {
   }
 }
 
-const addressIn = (column: string, p: string) =>
-  `EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${column}) = 'array' THEN ${column} ELSE '[]'::jsonb END) x WHERE lower(x->>'address') = lower(${p}))`;
+/** An address in a header, through the GIN index on headerAddresses (header-address-keys.ts). */
+const addressIn = (header: AddressHeader, params: SqlParams, address: string) =>
+  `m."headerAddresses" @> ARRAY[${params.add(headerAddressKey(header, address))}]::text[]`;
 
 /** Envelope recipients live in the recipient's INBOX (invariant 2: domain case-insensitive). */
 const recipientIs = (p: string) =>
@@ -53,15 +55,13 @@ export function filterConditions(filter: MessageFilter, params: SqlParams): stri
   if (filter.before !== undefined) where.push(`m."receivedAt" < ${params.add(filter.before)}::timestamptz`);
   if (filter.read !== undefined) where.push(filter.read ? 'm."readAt" IS NOT NULL' : 'm."readAt" IS NULL');
   if (filter.recipient !== undefined) where.push(recipientIs(params.add(accountAddress(filter.recipient))));
-  if (filter.to !== undefined) where.push(addressIn('m."toAddresses"', params.add(filter.to)));
-  if (filter.cc !== undefined) where.push(addressIn('m."ccAddresses"', params.add(filter.cc)));
+  if (filter.to !== undefined) where.push(addressIn('to', params, filter.to));
+  if (filter.cc !== undefined) where.push(addressIn('cc', params, filter.cc));
   if (filter.bcc !== undefined) {
-    const p = params.add(filter.bcc);
-    where.push(`${recipientIs(`${params.add(accountAddress(filter.bcc))}`)} AND NOT ${addressIn('m."toAddresses"', p)} AND NOT ${addressIn('m."ccAddresses"', p)}`);
+    where.push(`${recipientIs(params.add(accountAddress(filter.bcc)))} AND NOT ${addressIn('to', params, filter.bcc)} AND NOT ${addressIn('cc', params, filter.bcc)}`);
   }
   if (filter.from !== undefined) {
-    const p = params.add(filter.from);
-    where.push(`(lower(m."mailFrom") = lower(${p}) OR ${addressIn('m."fromAddress"', p)})`);
+    where.push(`(lower(m."mailFrom") = lower(${params.add(filter.from)}) OR ${addressIn('from', params, filter.from)})`);
   }
   if (filter.subject !== undefined) where.push(`m.subject ILIKE ${params.add(likePattern(filter.subject))}`);
   if (filter.subjectRegex !== undefined) where.push(`m.subject ~* ${params.add(filter.subjectRegex)}`);

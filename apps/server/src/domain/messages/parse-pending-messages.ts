@@ -6,6 +6,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
+import { headerAddressKeys } from './header-address-keys.ts';
 import { parseMessage, type ParsedMessage } from './parse-message.ts';
 
 /**
@@ -205,16 +206,18 @@ async function writeOutcomes(client: pg.ClientBase, outcomes: readonly ParseOutc
          "ccAddresses" = u.cc_json::jsonb, "replyTo" = u.reply_to_json::jsonb, date = u.date,
          "messageIdHeader" = u.message_id, "inReplyTo" = u.in_reply_to,
          "references" = ARRAY(SELECT jsonb_array_elements_text(u.references_json::jsonb)),
-         headers = u.headers_json::jsonb, text = u.text, html = u.html
+         headers = u.headers_json::jsonb, text = u.text, html = u.html,
+         "headerAddresses" = ARRAY(SELECT jsonb_array_elements_text(u.header_addresses_json::jsonb))
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                   $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+                   $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
          AS u(id, subject, from_json, to_json, cc_json, reply_to_json, date, message_id, in_reply_to,
-              references_json, headers_json, text, html)
+              references_json, headers_json, text, html, header_addresses_json)
        WHERE m.id = u.id`,
       [
         parsed.map((o) => o.id), column((m) => m.subject), json((m) => m.from), json((m) => m.to), json((m) => m.cc),
         json((m) => m.replyTo), column((m) => m.date), column((m) => m.messageId), column((m) => m.inReplyTo),
         json((m) => m.references), json((m) => m.headers), column((m) => m.text), column((m) => m.html),
+        json((m) => headerAddressKeys(m)),
       ],
     );
     await client.query('DELETE FROM attachments WHERE "messageId" = ANY($1::bigint[])', [parsed.map((o) => o.id)]);
