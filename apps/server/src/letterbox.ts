@@ -13,6 +13,7 @@ import { startHttpApi, type RunningHttpApi } from './http/http-api.ts';
 import { startImapListeners } from './imap/imap-listeners.ts';
 import { startSmtpCatcher } from './smtp/smtp-catcher.ts';
 import { loadTlsKeyPair } from './tls/self-signed-certificate.ts';
+import { startWebUi, type ListenerPorts, type WebUi } from './web-ui.ts';
 
 export interface Endpoint {
   name: string;
@@ -36,7 +37,16 @@ export interface RunningLetterbox {
   stop(): Promise<void>;
 }
 
-export async function startLetterbox(config: LetterboxConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningLetterbox> {
+export interface StartOptions {
+  /** Serve the Next.js web UI (apps/web) on the HTTP port; off by default so tests skip Next. */
+  webUi?: boolean;
+}
+
+export async function startLetterbox(
+  config: LetterboxConfig,
+  log: Logger = createLogger(config.logLevel),
+  options: StartOptions = {},
+): Promise<RunningLetterbox> {
   const dataDir = resolve(config.dataDir);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl ?? undefined,
@@ -87,7 +97,21 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
     listeners.push(() => imap.stop());
     endpoints.push({ name: 'IMAP', url: `imap://${hostForUrl(config.host)}:${imap.imapPort} (STARTTLS)` });
     endpoints.push({ name: 'IMAPS', url: `imaps://${hostForUrl(config.host)}:${imap.imapsPort}` });
+    // Known once every listener is bound (port 0 in tests); the web UI reads it on first request.
+    const bound: { ports?: ListenerPorts } = {};
+    let web: WebUi | undefined;
+    if (options.webUi) {
+      const ui = await startWebUi({
+        config,
+        log,
+        apiUrl: () => `http://${hostForUrl(loopbackFor(config.host))}:${bound.ports?.httpPort ?? config.httpPort}`,
+        ports: () => bound.ports!,
+      });
+      cleanups.push(() => ui.close());
+      web = ui;
+    }
     const http = await startHttpApi({
+      fallback: web?.handle,
       host: config.host,
       port: config.httpPort,
       databaseUrl: database.url,
@@ -103,7 +127,9 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
       },
     });
     listeners.push(() => http.stop());
+    bound.ports = { smtpPort: smtp.smtpPort, smtpsPort: smtp.smtpsPort, imapPort: imap.imapPort, imapsPort: imap.imapsPort, httpPort: http.port };
     const httpBase = `http://${hostForUrl(config.host)}:${http.port}`;
+    if (web) endpoints.push({ name: 'Web UI', url: `${httpBase}/` });
     endpoints.push({ name: 'HTTP API', url: `${httpBase}/api/v1 (OpenAPI: /api/v1/openapi.json)` });
     endpoints.push({ name: 'API docs', url: `${httpBase}/api/docs` });
     endpoints.push({ name: 'Database', url: database.embedded ? `${redact(database.url)} (embedded)` : redact(database.url) });
@@ -127,6 +153,13 @@ export async function startLetterbox(config: LetterboxConfig, log: Logger = crea
     await stopAll();
     throw error;
   }
+}
+
+/** Where this process reaches its own listener: a wildcard bind is reached over loopback. */
+function loopbackFor(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
 }
 
 function hostForUrl(host: string): string {

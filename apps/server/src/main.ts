@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   }
   const { config } = loaded;
   const log = createLogger(config.logLevel);
-  const running = await startLetterbox(config, log);
+  const running = await startLetterbox(config, log, { webUi: true });
   process.stdout.write(formatBanner(running) + '\n');
 
   let signalled = false;

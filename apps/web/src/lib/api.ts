@@ -1,0 +1,43 @@
+import 'server-only';
+// The typed, server-only API client of the server components: HTTP to the API of this same
+// Letterbox (never the database), answers checked against @letterbox/contracts.
+import {
+  inboxPageSchema, messageDetailSchema, messagePageSchema, runPageSchema,
+  type InboxPage, type Message, type MessagePage, type RunPage,
+} from '@letterbox/contracts';
+import type { z } from 'zod';
+import { apiErrorFrom } from './api-error';
+import { env } from './env';
+
+/** Raw sources bigger than this are shown cut (the download has all of it). */
+export const MAX_SOURCE_DISPLAY_BYTES = 2 * 1024 * 1024;
+
+async function request(path: string): Promise<Response> {
+  const token = env.apiToken();
+  const response = await fetch(`${env.apiUrl()}/api/v1${path}`, {
+    cache: 'no-store',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (!response.ok) throw await apiErrorFrom(response);
+  return response;
+}
+
+async function json<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+  return schema.parse(await (await request(path)).json());
+}
+
+export const api = {
+  messages: {
+    list: (query: string): Promise<MessagePage> => json(`/messages?${query}`, messagePageSchema),
+    get: (id: string): Promise<Message> => json(`/messages/${encodeURIComponent(id)}`, messageDetailSchema),
+    raw: async (id: string): Promise<{ bytes: Uint8Array; total: number }> => {
+      const buffer = new Uint8Array(await (await request(`/messages/${encodeURIComponent(id)}/raw`)).arrayBuffer());
+      return { bytes: buffer.subarray(0, MAX_SOURCE_DISPLAY_BYTES), total: buffer.byteLength };
+    },
+    html: async (id: string): Promise<string> => (await request(`/messages/${encodeURIComponent(id)}/html`)).text(),
+    attachment: async (id: string, attachmentId: string): Promise<Uint8Array> =>
+      new Uint8Array(await (await request(`/messages/${encodeURIComponent(id)}/attachments/${encodeURIComponent(attachmentId)}`)).arrayBuffer()),
+  },
+  inboxes: { list: (query: string): Promise<InboxPage> => json(`/inboxes?${query}`, inboxPageSchema) },
+  runs: { list: (query: string): Promise<RunPage> => json(`/runs?${query}`, runPageSchema) },
+};
