@@ -65,6 +65,8 @@ export interface LetterboxConfig {
   apiMaxWaitMs: number;
   /** Runs whose newest message is older than this are deleted; null = runs never expire. */
   runTtlMs: number | null;
+  /** Load-test mode: no background MIME parse; messages are parsed when someone reads them. */
+  loadTestMode: boolean;
   logLevel: LogLevel;
 }
 
@@ -76,6 +78,8 @@ export interface SettingDescription {
 }
 
 interface Setting extends SettingDescription {
+  /** A bare flag (no value after it) means "on". */
+  boolean?: true;
   apply(config: LetterboxConfig, value: string): void;
 }
 
@@ -279,6 +283,14 @@ const SETTINGS: readonly Setting[] = [
     apply: (c, v) => { c.runTtlMs = parseDuration('run-ttl', v); },
   },
   {
+    flag: '--load-test-mode', env: 'LETTERBOX_LOAD_TEST_MODE', default: 'off', boolean: true,
+    description: 'on: keep raw messages and envelopes but skip the background MIME parse (subject, addresses, text, HTML, attachments, links); a message is parsed when the API first reads it. See docs/load-testing.md.',
+    apply: (c, v) => {
+      if (!['on', 'off', 'true', 'false', '1', '0'].includes(v)) throw new ConfigError(`load-test-mode: "${v}" is not on or off`);
+      c.loadTestMode = v === 'on' || v === 'true' || v === '1';
+    },
+  },
+  {
     flag: '--log-level', env: 'LETTERBOX_LOG_LEVEL', default: 'info',
     description: 'debug, info, warn, error or silent.',
     apply: (c, v) => {
@@ -320,6 +332,7 @@ export function defaultConfig(): LetterboxConfig {
     corsOrigins: [],
     apiMaxWaitMs: DEFAULT_API_MAX_WAIT_MS,
     runTtlMs: null,
+    loadTestMode: false,
     logLevel: 'info',
   };
 }
@@ -342,6 +355,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     if (!setting) throw new ConfigError(`unknown option ${arg} (see --help)`);
     let value: string | undefined;
     if (eq !== -1) value = arg.slice(eq + 1);
+    else if (setting.boolean && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) value = 'on';
     else value = argv[++i];
     if (value === undefined) throw new ConfigError(`${flag} needs a value`);
     setting.apply(config, value);

@@ -6,6 +6,9 @@ import type { LetterboxConfig } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { startFaultRuleCache } from './domain/faults/fault-rule-cache.ts';
 import { createMessageIngester } from './domain/messages/ingest-message.ts';
+import { deferredParser } from './domain/messages/deferred-parser.ts';
+import { IngestStats } from './domain/stats/ingest-stats.ts';
+import { instrumentIngester } from './domain/stats/instrument-ingester.ts';
 import { startPendingMessageParser, type PendingMessageParser } from './domain/messages/parse-pending-messages.ts';
 import { startRetention } from './domain/messages/prune-retention.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -68,7 +71,10 @@ export async function startLetterbox(
   try {
     // The parser backs off while ingest is busy; `ingester` is created just below.
     let ingestBusy = () => false;
-    const parser = startPendingMessageParser({ pool: database.pool, log, ingestBusy: () => ingestBusy() });
+    const stats = new IngestStats(config.loadTestMode);
+    const parser = config.loadTestMode
+      ? deferredParser()
+      : startPendingMessageParser({ pool: database.pool, log, ingestBusy: () => ingestBusy() });
     cleanups.push(() => parser.stop());
     const retention = startRetention({
       pool: database.pool,
@@ -77,18 +83,24 @@ export async function startLetterbox(
     });
     cleanups.push(() => retention.stop());
 
-    const ingester = createMessageIngester({
+    const ingester = instrumentIngester(createMessageIngester({
       pool: database.pool,
       catchAllAddress: config.catchAllAddress,
       log,
       onCommitted: () => parser.wake(),
-    });
+      onBatchCommitted: (messages, seconds) => stats.committed(messages, seconds),
+    }), stats);
     ingestBusy = () => ingester.busy();
     cleanups.push(() => ingester.whenIdle());
     const tls = await loadTlsKeyPair({ dataDir, certPath: config.tlsCertPath, keyPath: config.tlsKeyPath });
     const faultRules = await startFaultRuleCache({ pool: database.pool, databaseUrl: database.url, log });
     cleanups.push(() => faultRules.close());
-    const smtp = await startSmtpCatcher({ config, tls, ingester, log, faultRules });
+    const smtp = await startSmtpCatcher({
+      config, tls, ingester, log, faultRules,
+      onFault: (stage, outcome, run) =>
+        outcome === 'delay' ? stats.delayed(stage) : stats.rejected(run, stage, outcome === 'disconnect' ? 'fault_disconnect' : 'fault'),
+    });
+    stats.gauges = { activeConnections: () => smtp.activeConnections(), pendingIngestBytes: () => ingester.pendingBytes() };
     listeners.push(() => smtp.stop());
 
     const endpoints: Endpoint[] = [{ name: 'SMTP', url: `smtp://${hostForUrl(config.host)}:${smtp.smtpPort}` }];
@@ -118,6 +130,7 @@ export async function startLetterbox(
       pool: database.pool,
       log,
       faultRules,
+      stats,
       settings: {
         apiToken: config.apiToken,
         corsOrigins: config.corsOrigins,

@@ -7,3 +7,4 @@ export * from './message-filter.ts';
 export * from './messages.ts';
 export * from './runs.ts';
 export * from './fault-rules.ts';
+export * from './stats.ts';

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { EventHub } from '../domain/events/event-hub.ts';
 import type { FaultRules } from '../domain/faults/fault-rule-cache.ts';
+import type { IngestStats } from '../domain/stats/ingest-stats.ts';
 import type { MessageWaiters } from '../domain/messages/wait-for-messages.ts';
 import type { Logger } from '../logger.ts';
 
@@ -27,6 +28,8 @@ export interface ApiContext {
   settings: ApiSettings;
   /** This node's fault-rule cache, reloaded after API changes (absent: rules apply on NOTIFY only). */
   faultRules?: FaultRules;
+  /** This node's ingest statistics (/api/v1/stats, /metrics); absent: those routes are not served. */
+  stats?: IngestStats;
 }
 
 export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;

@@ -12,6 +12,7 @@ import { requireToken } from './auth.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { eventRoutes } from './routes/events.ts';
 import { faultRuleRoutes } from './routes/fault-rules.ts';
+import { METRICS_PATH, statsRoutes } from './routes/stats.ts';
 import { healthRoutes } from './routes/health.ts';
 import { inboxRoutes } from './routes/inboxes.ts';
 import { messageContentRoutes } from './routes/message-content.ts';
@@ -31,7 +32,7 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 /** Paths the API answers; everything else goes to the fallback handler when there is one. */
 export function isApiPath(url: string): boolean {
   const path = url.split('?')[0]!;
-  return path === '/healthz' || path === '/readyz' || path === '/api' || path.startsWith('/api/');
+  return path === '/healthz' || path === '/readyz' || path === METRICS_PATH || path === '/api' || path.startsWith('/api/');
 }
 
 export async function buildHttpApp(ctx: ApiContext, fallback?: RequestHandler): Promise<ApiApp> {
@@ -84,5 +85,6 @@ export async function buildHttpApp(ctx: ApiContext, fallback?: RequestHandler): 
   runRoutes(app, ctx);
   eventRoutes(app, ctx);
   faultRuleRoutes(app, ctx);
+  statsRoutes(app, ctx);
   return app;
 }

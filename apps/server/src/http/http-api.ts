@@ -6,6 +6,7 @@ import { every, PURGE_INTERVAL_MS, purgeDeletedMessages } from '../domain/messag
 import { createMessageWaiters } from '../domain/messages/wait-for-messages.ts';
 import { expireRuns, RUN_EXPIRY_INTERVAL_MS } from '../domain/runs/expire-runs.ts';
 import type { FaultRules } from '../domain/faults/fault-rule-cache.ts';
+import type { IngestStats } from '../domain/stats/ingest-stats.ts';
 import type { Logger } from '../logger.ts';
 import type { ApiSettings } from './api-context.ts';
 import { buildHttpApp, type RequestHandler } from './app.ts';
@@ -20,6 +21,7 @@ export interface HttpApiOptions {
   /** Handles every non-API path (the web UI); without it they get the JSON 404. */
   fallback?: RequestHandler;
   faultRules?: FaultRules;
+  stats?: IngestStats;
 }
 
 export interface RunningHttpApi {
@@ -42,7 +44,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<RunningHttp
     jobs.push(every(RUN_EXPIRY_INTERVAL_MS, 'run expiry', log, () => expireRuns({ pool, log }, ttl)));
   }
   try {
-    const app = await buildHttpApp({ pool, log, hub, waiters, settings, faultRules: options.faultRules }, options.fallback);
+    const app = await buildHttpApp({ pool, log, hub, waiters, settings, faultRules: options.faultRules, stats: options.stats }, options.fallback);
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;

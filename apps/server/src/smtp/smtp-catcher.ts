@@ -29,6 +29,8 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 export interface SmtpCatcher {
   smtpPort: number;
   smtpsPort: number | null;
+  /** Open SMTP connections on every listener (statistics). */
+  activeConnections(): number;
   /** Stop accepting (late commands get 421), finish in-flight messages, close connections. */
   stop(): Promise<void>;
 }
@@ -102,7 +104,8 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
   try {
     const smtpPort = await listen(false, config.smtpPort);
     const smtpsPort = config.smtpsPort === null ? null : await listen(true, config.smtpsPort);
-    return { smtpPort, smtpsPort, stop: () => stop(servers, inFlight) };
+    const activeConnections = () => servers.reduce((n, server) => n + connectionsOf(server).length, 0);
+    return { smtpPort, smtpsPort, activeConnections, stop: () => stop(servers, inFlight) };
   } catch (error) {
     await stop(servers, inFlight);
     throw error;

@@ -36,6 +36,8 @@ export interface MessageIngester {
    * until then).
    */
   overloaded(): Promise<void> | null;
+  /** Bytes waiting for or inside a transaction (statistics). */
+  pendingBytes(): number;
 }
 
 export interface MessageIngesterOptions {
@@ -44,6 +46,8 @@ export interface MessageIngesterOptions {
   log: Logger;
   /** Called after each commit (e.g. to wake the background parser of this node). */
   onCommitted?: (stored: StoredMessage[]) => void;
+  /** Called after each successful group commit with its size and duration (statistics). */
+  onBatchCommitted?: (messages: number, seconds: number) => void;
   limits?: GroupCommitLimits;
 }
 
@@ -88,7 +92,9 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
   // batch is retried one message per transaction, so only the culprit gets the error.
   const commit = async (batch: ReceivedMessage[]): Promise<(StoredMessage | Error)[]> => {
     try {
+      const started = performance.now();
       const stored = await storeWithRetry(batch);
+      options.onBatchCommitted?.(batch.length, (performance.now() - started) / 1000);
       options.onCommitted?.(stored);
       return stored;
     } catch (error) {
@@ -133,6 +139,7 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
     },
     whenIdle: () => batcher.whenIdle(),
     busy: () => batcher.pending > 0,
+    pendingBytes: () => batcher.pendingBytes,
     overloaded: () =>
       batcher.pendingBytes > MAX_PENDING_INGEST_BYTES ? batcher.whenPendingBytesBelow(MAX_PENDING_INGEST_BYTES) : null,
   };

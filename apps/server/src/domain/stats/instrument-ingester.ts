@@ -1,0 +1,22 @@
+// Counts and times what the ingester acknowledges: wraps `ingest` so the SMTP layer stays as is.
+import type { IncomingMessage, MessageIngester } from '../messages/ingest-message.ts';
+import { findTestRun } from '../messages/find-test-run.ts';
+import type { IngestStats } from './ingest-stats.ts';
+
+export function instrumentIngester(ingester: MessageIngester, stats: IngestStats): MessageIngester {
+  const runOf = (m: IncomingMessage) => findTestRun(m.raw, m.authUser, m.rcptTo);
+  return {
+    ...ingester,
+    async ingest(message) {
+      const started = performance.now();
+      try {
+        const stored = await ingester.ingest(message);
+        stats.accepted(runOf(message), message.raw.length, (performance.now() - started) / 1000);
+        return stored;
+      } catch (error) {
+        stats.rejected(runOf(message), 'data', 'storage');
+        throw error;
+      }
+    },
+  };
+}
