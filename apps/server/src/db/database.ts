@@ -50,6 +50,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? DEFAULT_POOL_SIZE });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', (error) => log(`database pool: ${error.message}`));
+  // A checked-out client whose connection dies (server restart, pg_terminate_backend) fails its
+  // query and also emits 'error'; pg-pool listens only on idle clients, and an 'error' event
+  // nobody listens to is an uncaught exception that would take the whole node down.
+  pool.on('connect', (client) => client.on('error', (error) => log(`database connection lost: ${error.message}`)));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
 
   let closing: Promise<void> | undefined;
