@@ -11,11 +11,15 @@ export const REPO_ROOT = new URL('../../../../', import.meta.url).pathname;
 const START_TIMEOUT_MS = 240_000;
 const STOP_TIMEOUT_MS = 15_000;
 const POLL_MS = 250;
+/** apps/server/src/db/embedded-postgres.ts: the embedded server's superuser password (loopback only). */
+const EMBEDDED_PASSWORD = 'letterbox';
 
 export interface LetterboxProcess {
   baseUrl: string;
   smtpPort: number;
   imapPort: number;
+  /** The database (embedded: its fixed loopback-only superuser password filled in). */
+  databaseUrl: string;
   /** Everything the process printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -52,7 +56,9 @@ export async function startLetterboxProcess(options: StartOptions = {}): Promise
     const baseUrl = `http://127.0.0.1:${httpPort}`;
     // The UI answers 503 while `next build` runs.
     await waitFor(async () => ((await fetch(`${baseUrl}/settings`).catch(() => null))?.status === 200 ? true : null), child, () => output);
-    return { baseUrl, smtpPort: port('SMTP'), imapPort: port('IMAP'), output: () => output, stop };
+    const database = /Database\s+(\S+)( \(embedded\))?/.exec(banner);
+    const databaseUrl = options.databaseUrl ?? (database?.[2] ? database[1]!.replace(':***@', `:${EMBEDDED_PASSWORD}@`) : database?.[1] ?? '');
+    return { baseUrl, smtpPort: port('SMTP'), imapPort: port('IMAP'), databaseUrl, output: () => output, stop };
   } catch (error) {
     await stop();
     throw error;

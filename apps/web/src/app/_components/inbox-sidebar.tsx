@@ -20,13 +20,13 @@ export async function InboxSidebar({ q, selected, run }: { q: string; selected: 
       <h2 id="inboxes-heading">Inboxes</h2>
       <ul aria-labelledby="inboxes-heading">
         <li>
-          <Link href={searchHref(withRecipient(q, null))} aria-current={selected === null}>
+          <Link href={searchHref(withRecipient(q, null))} aria-current={selected === null} prefetch={false}>
             <span>All mail</span>
           </Link>
         </li>
         {inboxes.inboxes.map((inbox) => (
           <li key={inbox.address}>
-            <Link href={searchHref(withRecipient(q, inbox.address))} aria-current={selected?.toLowerCase() === inbox.address.toLowerCase()}>
+            <Link href={searchHref(withRecipient(q, inbox.address))} aria-current={selected?.toLowerCase() === inbox.address.toLowerCase()} prefetch={false}>
               <span>{inbox.address}</span>
               <span className="count" aria-label={`${inbox.messageCount} messages`}>{inbox.messageCount}</span>
             </Link>
@@ -40,7 +40,7 @@ export async function InboxSidebar({ q, selected, run }: { q: string; selected: 
           <ul aria-labelledby="runs-heading">
             {runs.runs.map((r) => (
               <li key={r.run}>
-                <Link href={searchHref(`run:${r.run}`)} aria-current={run === r.run}>
+                <Link href={searchHref(`run:${r.run}`)} aria-current={run === r.run} prefetch={false}>
                   <span>{r.run}</span>
                   <span className="count" aria-label={`${r.messageCount} messages`}>{r.messageCount}</span>
                 </Link>

@@ -9,6 +9,7 @@ import { browserApi } from '~/lib/client/browser-api';
 import { useKeyboard } from '~/lib/client/use-keyboard';
 import { useLiveEvents } from '~/lib/client/use-live-events';
 import { formatReceived, formatSize, shortAddress } from '~/lib/format';
+import { LinkPending } from './link-pending';
 import { SEARCH_INPUT_ID } from './search-form';
 
 interface Props {
@@ -148,7 +149,7 @@ function MessageRow({ message: m, selected, onFocus }: { message: MessageSummary
   const recipients = m.to.length > 0 ? m.to.map((a) => a.address).join(', ') : m.rcptTo.join(', ');
   return (
     <li aria-selected={selected} className={m.read ? undefined : 'unread'} data-message-id={m.id}>
-      <Link href={`/messages/${m.id}`} onFocus={onFocus}>
+      <Link href={`/messages/${m.id}`} onFocus={onFocus} prefetch={false}>
         <span className="dot" aria-hidden="true">{m.read ? '' : '●'}</span>
         <span className="who">{shortAddress(m.from ?? { name: '', address: m.mailFrom })}</span>
         <span className="subject">
@@ -161,7 +162,7 @@ function MessageRow({ message: m, selected, onFocus }: { message: MessageSummary
           {' · '}
           {formatSize(m.size)}
         </span>
-        <span className="recipients">To {recipients}</span>
+        <span className="recipients">To {recipients} <LinkPending /></span>
       </Link>
     </li>
   );

@@ -44,7 +44,7 @@ export default async function MessagePage({ params, searchParams }: { params: Pa
       </header>
       <nav className="tabs" aria-label="Message views">
         {TABS.map((t) => (
-          <Link key={t.id} href={`/messages/${message.id}?tab=${t.id}`} aria-current={t.id === tab ? 'page' : undefined} replace scroll={false}>
+          <Link key={t.id} href={`/messages/${message.id}?tab=${t.id}`} aria-current={t.id === tab ? 'page' : undefined} replace scroll={false} prefetch={false}>
             {t.label}{t.id === 'attachments' && message.attachments.length > 0 ? ` (${message.attachments.length})` : ''}
           </Link>
         ))}
