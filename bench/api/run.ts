@@ -7,7 +7,8 @@
  *      waiter parses the pending message on demand);
  *   2. the server's RSS with W idle waiters open (each on its own recipient);
  *   3. list latency with M stored messages (bulk-inserted in SQL): first page, a page filtered by
- *      run (indexed), by To address (1 in 1,000 messages, not indexed) and the 100th page by cursor.
+ *      run (indexed), by To address (1 in 1,000 messages, and one in none; GIN index), by a
+ *      subject word in no message (a full scan) and the 100th page by cursor.
  *
  *   pnpm exec tsx bench/api/run.ts [--messages 1000] [--waiters 1000] [--stored 1000000] [--requests 200]
  *
@@ -74,13 +75,13 @@ async function idleWaitersRss(server: BenchServer): Promise<{ before: number; wi
   return { before, with: withWaiters, perWaiterKiB: Math.round(((withWaiters - before) * 1024) / WAITERS) };
 }
 
-async function listLatency(server: BenchServer, path: string): Promise<Summary> {
+async function listLatency(server: BenchServer, path: string, expectEmpty = false): Promise<Summary> {
   const samples: number[] = [];
   for (let i = 0; i < WARMUP_REQUESTS + REQUESTS; i++) {
     const started = performance.now();
     const response = await fetch(server.baseUrl + path);
     const body = (await response.json()) as { messages?: unknown[] };
-    if (response.status !== 200 || !body.messages?.length) throw new Error(`${path}: ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+    if (response.status !== 200 || !body.messages || (body.messages.length === 0) !== expectEmpty) throw new Error(`${path}: ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
     if (i >= WARMUP_REQUESTS) samples.push(performance.now() - started);
   }
   return summarize(samples);
@@ -120,13 +121,15 @@ try {
   const lists: Record<string, string> = {
     'first page (no filter)': '/api/v1/messages?limit=50',
     [`run filter (1 of ${RUNS} runs, indexed)`]: '/api/v1/messages?limit=50&run=run-7',
-    [`to filter (1 of ${RECIPIENTS} addresses, not indexed)`]: '/api/v1/messages?limit=50&to=u7@bench.test',
+    [`to filter (1 of ${RECIPIENTS} addresses, GIN index)`]: '/api/v1/messages?limit=50&to=u7@bench.test',
+    'to filter, address in no message (empty page)': '/api/v1/messages?limit=50&to=nobody@bench.test',
+    'subject contains a word in no message (not indexed: full scan)': '/api/v1/messages?limit=50&subject=no-such-word',
     '100th page by cursor': `/api/v1/messages?limit=50&cursor=${page100}`,
   };
   const listResults: Record<string, Summary> = {};
   for (const [name, path] of Object.entries(lists)) {
     log(`list: ${name}`);
-    listResults[name] = await listLatency(server, path);
+    listResults[name] = await listLatency(server, path, path.includes('nobody@') || path.includes('no-such-word'));
   }
   results.list = listResults;
   results.loadAfter = loadavg();
