@@ -12,8 +12,13 @@ import { uidRangeArrays } from './uid-ranges.ts';
 
 /** Rows per page without raw octets: a few hundred KiB of metadata. */
 const PAGE_ROWS = 2_000;
-/** Rows per page with raw octets: bounds memory by a few messages' size, not the mailbox's. */
-const PAGE_ROWS_WITH_RAW = 25;
+/** Rows per page with raw octets, further cut by RAW_PAGE_BYTES. */
+const PAGE_ROWS_WITH_RAW = 200;
+/**
+ * Raw octets per page (a page always holds at least one message): memory stays bounded by a few
+ * MiB plus the largest message, whatever the mailbox size.
+ */
+const RAW_PAGE_BYTES = 4 * 1024 * 1024;
 
 interface FetchRow {
   uid: number;
@@ -43,29 +48,41 @@ export interface FetchScope {
 export async function fetchMessages(pool: pg.Pool, scope: FetchScope, request: FetchRequest, sink: Sink<FetchedMessage>): Promise<void> {
   const pageRows = request.raw ? PAGE_ROWS_WITH_RAW : PAGE_ROWS;
   const { starts, ends } = uidRangeArrays(request.uids);
-  const loadPage = (after: number, end: number) =>
-    pool.query<FetchRow>(
-      `SELECT mm.uid, mm."messageId" AS message_id, mm.flags, (extract(epoch FROM mm."internalDate") * 1000)::float8 AS internal_ms, m.size,
+  const columns = `mm.uid, mm."messageId" AS message_id, mm.flags, (extract(epoch FROM mm."internalDate") * 1000)::float8 AS internal_ms, m.size,
               CASE WHEN $4 OR ($5 AND m."imapEnvelope" IS NULL) OR ($6 AND m."imapBodyStructure" IS NULL) THEN m.raw END AS raw,
               CASE WHEN $5 THEN m."imapEnvelope"->>'w' END AS envelope_wire,
               CASE WHEN $5 AND NOT m."imapEnvelope" ? 'w' THEN m."imapEnvelope" END AS envelope,
               CASE WHEN $6 THEN m."imapBodyStructure"->>'w' END AS body_structure_wire,
-              CASE WHEN $6 AND NOT m."imapBodyStructure" ? 'w' THEN m."imapBodyStructure" END AS body_structure
-         FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
+              CASE WHEN $6 AND NOT m."imapBodyStructure" ? 'w' THEN m."imapBodyStructure" END AS body_structure`;
+  // With raw octets the page is chosen first (UIDs and running size), the octets read for those
+  // rows only; without them a plain keyset page.
+  const sql = request.raw
+    ? `WITH page AS (
+         SELECT mm.uid, mm."messageId", mm.flags, mm."internalDate", sum(m.size) OVER (ORDER BY mm.uid) - m.size AS bytes_before
+           FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
+          WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3
+          ORDER BY mm.uid LIMIT $7
+       )
+       SELECT ${columns} FROM page mm JOIN messages m ON m.id = mm."messageId" WHERE mm.bytes_before < $8 ORDER BY mm.uid`
+    : `SELECT ${columns} FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
         WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3
-        ORDER BY mm.uid LIMIT $7`,
-      [scope.mailboxId, after, end, request.raw, request.envelope, request.bodyStructure, pageRows],
-    );
+        ORDER BY mm.uid LIMIT $7`;
+  const loadPage = (after: number, end: number) => {
+    const params: unknown[] = [scope.mailboxId, after, end, request.raw, request.envelope, request.bodyStructure, pageRows];
+    return pool.query<FetchRow>(sql, request.raw ? [...params, RAW_PAGE_BYTES] : params);
+  };
   for (let i = 0; i < starts.length; i++) {
     const end = ends[i]!;
     let next: Promise<pg.QueryResult<FetchRow>> | null = loadPage(starts[i]! - 1, end);
     while (next) {
       const page: FetchRow[] = (await next).rows;
-      next = page.length === pageRows ? loadPage(page[page.length - 1]!.uid, end) : null;
+      // A page cut short by the byte budget is not the end: stop at the first empty page.
+      next = page.length > 0 ? loadPage(page[page.length - 1]!.uid, end) : null;
       // Don't leave the prefetch unobserved if the sink throws (client gone).
       next?.catch(() => {});
       const computed = completeStructures(page, request);
-      const writeBack = computed.length > 0 ? cacheStructures(pool, computed) : null;
+      // Best effort: a failed cache write only means computing again next time.
+      const writeBack = computed.length > 0 ? cacheStructures(pool, computed).catch(() => {}) : null;
       for (const row of page) {
         const message: FetchedMessage = {
           uid: row.uid,

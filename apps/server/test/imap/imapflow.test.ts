@@ -132,3 +132,23 @@ describe('imapflow against Letterbox', () => {
     expect(names).not.toContain('Projects');
   });
 });
+
+describe('imapflow: large messages', () => {
+  it('fetches messages larger than a FETCH page holds, each byte for byte', async () => {
+    const client = await connect('big@example.test');
+    // Three 3 MiB messages: more than one page's raw byte budget (4 MiB), so pages are cut by size.
+    const bodies = [1, 2, 3].map((n) =>
+      Buffer.from(`Subject: big ${n}\r\nMessage-ID: <big-${n}@example.test>\r\n\r\n${`${n}`.repeat(76)}\r\n`.padEnd(3 * 1024 * 1024, 'x') + '\r\n'),
+    );
+    for (const body of bodies) await client.append('INBOX', body);
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      const fetched: Buffer[] = [];
+      for await (const m of client.fetch('1:*', { source: true })) fetched.push(m.source!);
+      expect(fetched).toHaveLength(3);
+      for (const [i, body] of bodies.entries()) expect(fetched[i]!.equals(body)).toBe(true);
+    } finally {
+      lock.release();
+    }
+  });
+});
