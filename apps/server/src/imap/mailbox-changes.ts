@@ -4,6 +4,11 @@
 // An entry the session has not seen yet (uid >= its known UIDNEXT) is an arrival; an older one is
 // a flag change or an expunge. Intermediate flag states collapse into the current one, except
 // the session's own changes, which it remembers until they are reported (`own`).
+//
+// Tombstones do not live forever: messages deleted for good (retention, the HTTP API) take their
+// entries along. A session that had not read the tombstone by then would keep the UID; so after
+// any purge the session compares the UIDs it has reported (`uids`) with the entries still there
+// and reports the missing ones as expunged.
 import type pg from 'pg';
 import type { MailboxChange, MailboxChanges } from '@letterbox/imap-core';
 import { claimRecent } from './select-mailbox.ts';
@@ -18,6 +23,10 @@ export interface ChangeCursor {
   recentUids: Set<number>;
   /** Flag changes this session made and has not been told about yet: uid -> [modseq, flags]. */
   ownFlagChanges: OwnFlagChange[];
+  /** Live UIDs as reported to the library, ascending. */
+  uids: number[];
+  /** The change feed's purge count when `uids` was last checked against the database. */
+  checkedPurges: number;
 }
 
 export interface OwnFlagChange {
@@ -35,7 +44,7 @@ interface ChangeRow {
   recent: boolean | null;
 }
 
-export async function mailboxChanges(pool: pg.Pool, cursor: ChangeCursor, since: bigint): Promise<MailboxChanges> {
+export async function mailboxChanges(pool: pg.Pool, cursor: ChangeCursor, since: bigint, purges: number): Promise<MailboxChanges> {
   const result = await pool.query<ChangeRow>(
     `SELECT mb."highestModseq" AS highest_modseq, mm.uid, mm.modseq, mm.flags,
             mm."expungedModseq" IS NOT NULL AS expunged, mm.recent
@@ -83,7 +92,35 @@ export async function mailboxChanges(pool: pg.Pool, cursor: ChangeCursor, since:
   const lastUid = entries.reduce((max, r) => Math.max(max, r.uid), 0);
   if (lastUid >= cursor.knownUidNext) cursor.knownUidNext = lastUid + 1;
   cursor.ownFlagChanges = [];
+  trackUids(cursor, changes);
+  if (cursor.checkedPurges !== purges) {
+    cursor.checkedPurges = purges;
+    const vanished: MailboxChange[] = (await vanishedUids(pool, cursor)).map((uid) => ({ kind: 'expunged', uid, modseq: highestModseq }));
+    trackUids(cursor, vanished);
+    changes.push(...vanished);
+  }
   return { highestModseq, changes: changes.sort((a, b) => (a.modseq < b.modseq ? -1 : a.modseq > b.modseq ? 1 : 0)) };
+}
+
+/** Keeps `cursor.uids` equal to what the library has been told (arrivals come first, ascending, above every known UID). */
+function trackUids(cursor: ChangeCursor, changes: readonly MailboxChange[]): void {
+  const gone = new Set<number>();
+  for (const c of changes) {
+    if (c.kind === 'added') cursor.uids.push(c.uid);
+    else if (c.kind === 'expunged') gone.add(c.uid);
+  }
+  if (gone.size > 0) cursor.uids = cursor.uids.filter((uid) => !gone.has(uid));
+}
+
+/** Reported UIDs without any entry left (live or tombstone): purged before their tombstone was read. */
+async function vanishedUids(pool: pg.Pool, cursor: ChangeCursor): Promise<number[]> {
+  if (cursor.uids.length === 0) return [];
+  const present = await pool.query<{ uids: string | null }>(
+    `SELECT string_agg(uid::text, ',') AS uids FROM mailbox_messages WHERE "mailboxId" = $1 AND uid < $2`,
+    [cursor.mailboxId, cursor.knownUidNext],
+  );
+  const still = new Set((present.rows[0]?.uids ?? '').split(',').filter(Boolean).map(Number));
+  return cursor.uids.filter((uid) => !still.has(uid));
 }
 
 export function withRecent(flags: string[], recent: boolean): string[] {

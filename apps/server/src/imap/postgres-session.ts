@@ -118,12 +118,14 @@ export class PostgresSession implements ImapSession, SupportsMove, SupportsChang
       knownUidNext: selected.data.uidNext,
       recentUids: selected.recentUids,
       ownFlagChanges: [],
+      uids: Array.from(selected.data.uids),
+      checkedPurges: this.ctx.feed.purges(),
     };
     return selected.data;
   }
 
   changes(sinceModseq: bigint): Promise<MailboxChanges> {
-    return mailboxChanges(this.ctx.pool, this.current, sinceModseq);
+    return mailboxChanges(this.ctx.pool, this.current, sinceModseq, this.ctx.feed.purges());
   }
 
   fetch(request: FetchRequest, sink: Sink<FetchedMessage>): Promise<void> {

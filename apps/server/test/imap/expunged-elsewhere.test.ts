@@ -73,4 +73,29 @@ describe('messages removed outside IMAP', () => {
     await vi.waitFor(() => expect(expunges).toEqual([2]), { timeout: 10_000 });
     await watcher.logout();
   });
+
+  it('a session that missed the tombstone (purged before its next command) still gets the EXPUNGE', async () => {
+    const user = 'purged@example.test';
+    for (const n of [11, 12]) await sendMail(node, [user], testMessage(n, user));
+    const reader = imapFlow(node.imapPort, user, { autoIdle: false });
+    await reader.connect();
+    expect((await reader.mailboxOpen('INBOX')).exists).toBe(2);
+    const expunges: number[] = [];
+    reader.on('expunge', (e: { seq: number }) => expunges.push(e.seq));
+    // Keep only the newest message (this user's second): the first is tombstoned, then purged.
+    expect((await pruneRetention(env.db, { maxMessages: 1, maxAgeMs: null }))?.expunged).toBeGreaterThan(0);
+    expect((await pruneRetention(env.db, { maxMessages: 1, maxAgeMs: null }))?.deleted).toBeGreaterThan(0);
+    const entries = await env.db.query<{ uid: number }>(
+      `SELECT mm.uid FROM mailbox_messages mm JOIN mailboxes mb ON mb.id = mm."mailboxId" JOIN accounts a ON a.id = mb."accountId"
+        WHERE a.address = $1 AND mb.name = 'INBOX' ORDER BY mm.uid`,
+      [user],
+    );
+    expect(entries.rows.map((r) => r.uid)).toEqual([2]); // no tombstone left for UID 1
+    await reader.noop();
+    expect(expunges).toEqual([1]);
+    const left: number[] = [];
+    for await (const m of reader.fetch('1:*', { uid: true })) left.push(m.uid);
+    expect(left).toEqual([2]);
+    await reader.logout();
+  });
 });
