@@ -11,6 +11,7 @@ export function TopBar() {
       </Suspense>
       <nav aria-label="Main">
         <Link href="/">Inbox</Link>
+        <Link href="/fault-rules">Faults</Link>
         <Link href="/settings">Settings</Link>
         <a href="/api/docs">API docs</a>
       </nav>
