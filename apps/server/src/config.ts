@@ -247,7 +247,7 @@ const SETTINGS: readonly Setting[] = [
   },
   {
     flag: '--imap-credentials', env: 'LETTERBOX_IMAP_CREDENTIALS', default: '(none)',
-    description: 'Accepted IMAP logins when --imap-auth=required, as address:password pairs separated by commas (the address is the account).',
+    description: 'Accepted IMAP logins when --imap-auth=required, as address:password pairs separated by commas (the address is the account); *:token accepts that token for every account.',
     apply: (c, v) => { c.imapCredentials = parseCredentials('imap-credentials', v); },
   },
   {

@@ -13,7 +13,13 @@ let required: RunningLetterbox;
 beforeAll(async () => {
   env = await createImapTestEnv();
   open = await env.startNode();
-  required = await env.startNode({ imapAuth: 'required', imapCredentials: [{ username: 'alice@example.test', password: 'right' }] });
+  required = await env.startNode({
+    imapAuth: 'required',
+    imapCredentials: [
+      { username: 'alice@example.test', password: 'right' },
+      { username: '*', password: 'ci-token' },
+    ],
+  });
 });
 
 afterAll(async () => {
@@ -77,5 +83,15 @@ describe('IMAP authentication', () => {
     await alice.logout();
     expect(await loginFails(required.imapPort, 'alice@example.test', 'wrong')).toBe('AUTHENTICATIONFAILED');
     expect(await loginFails(required.imapsPort, 'bob@example.test', 'right', true)).toBe('AUTHENTICATIONFAILED');
+  });
+
+  it('required mode: a *:token credential opens any account, and only accounts', async () => {
+    for (const user of ['bob@example.test', 'catchall']) {
+      const client = imapFlow(required.imapsPort, user, { pass: 'ci-token', secure: true });
+      await client.connect();
+      expect((await client.list()).map((m) => m.path)).toContain('INBOX');
+      await client.logout();
+    }
+    expect(await loginFails(required.imapsPort, 'not-an-address', 'ci-token', true)).toBe('AUTHENTICATIONFAILED');
   });
 });
