@@ -3,7 +3,7 @@
 // persist and are pushed to a second client through IDLE.
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RunningLetterbox } from '../../src/letterbox.ts';
+import { formatBanner, type RunningLetterbox } from '../../src/letterbox.ts';
 import { createImapTestEnv, imapFlow, sendMail, storedRaw, testMessage, type ImapTestEnv } from './support/imap-letterbox.ts';
 
 let env: ImapTestEnv;
@@ -36,6 +36,12 @@ afterAll(async () => {
 });
 
 describe('imapflow against Letterbox', () => {
+  it('runs IMAP and IMAPS listed in the banner', () => {
+    const banner = formatBanner(node);
+    expect(banner).toMatch(new RegExp(`IMAP +imap://127\\.0\\.0\\.1:${node.imapPort} \\(STARTTLS\\)`));
+    expect(banner).toMatch(new RegExp(`IMAPS +imaps://127\\.0\\.0\\.1:${node.imapsPort}`));
+  });
+
   it('logs in over STARTTLS with any password and lists the special-use folders, all subscribed', async () => {
     const client = await connect('alice@example.test');
     expect(client.secureConnection).toBe(true); // upgraded with STARTTLS
