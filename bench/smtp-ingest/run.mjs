@@ -8,11 +8,11 @@
 //
 // By default the load generator (this process) is pinned to CPU 1 and the server (with its
 // PostgreSQL, for Letterbox) to CPU 0, so each side has one core; --no-pin turns that off.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WORK_DIR } from './lib/deps.mjs';
+import { BENCH_DIR, WORK_DIR } from './lib/deps.mjs';
 import { benchOnce } from './lib/bench-once.mjs';
 import { pinProcess, waitForIdleCpus } from './lib/proc.mjs';
 import { medianTable, ratioLines, runLine } from './lib/report.mjs';
@@ -120,8 +120,11 @@ async function compareMode() {
 }
 
 async function memoryMode() {
+  const probeFile = join(RESULTS_DIR, `memory-probe-${Date.now()}.jsonl`);
   const result = await measure({
     target: 'letterbox', size: '2k', n: num(opts.n, MEMORY_DEFAULTS.n), warmup: num(opts.warmup, 0),
+    nodeArgs: ['--import', join(BENCH_DIR, 'lib', 'memory-probe-preload.mjs')],
+    env: { BENCH_MEMORY_PROBE_FILE: probeFile },
     progressMs: num(opts.progress, MEMORY_DEFAULTS.progressS) * 1000,
     onProgress: (p) => console.log(`  t=${p.seconds.toFixed(0)}s accepted ${p.accepted} (${p.intervalRate.toFixed(0)}/s), Node RSS ${p.rssMB?.toFixed(0)} MB`),
   });
@@ -129,6 +132,13 @@ async function memoryMode() {
   const every = Math.max(1, Math.floor(timeline.length / 40));
   console.log('\nt (s) | Node RSS (MB) | Postgres PSS (MB)');
   for (const p of timeline.filter((_, i) => i % every === 0)) console.log(`${p.t.toFixed(0)} | ${p.rssMB.toFixed(0)} | ${p.dbMB?.toFixed(0) ?? ''}`);
+  if (existsSync(probeFile)) {
+    result.memoryProbe = readFileSync(probeFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const probe = result.memoryProbe;
+    const step = Math.max(1, Math.floor(probe.length / 25));
+    console.log('\nThe server\'s own view (process.memoryUsage, MB), t from server start:\nt (s) | rss | heapTotal | heapUsed | external | arrayBuffers');
+    for (const p of probe.filter((_, i) => i % step === 0)) console.log(`${p.t} | ${p.rss} | ${p.heapTotal} | ${p.heapUsed} | ${p.external} | ${p.arrayBuffers}`);
+  }
   save('memory', result);
 }
 
