@@ -25,7 +25,6 @@ export interface WebUi {
 interface WebHandlerModule {
   createWebHandler(options: {
     apiUrl: () => string;
-    apiToken: string | null;
     info: () => unknown;
     log: { info(message: string): void; error(message: string): void };
   }): WebUi;
@@ -43,7 +42,6 @@ export async function startWebUi(options: {
   const module = (await import(WEB_HANDLER_MODULE)) as WebHandlerModule;
   const web = module.createWebHandler({
     apiUrl: options.apiUrl,
-    apiToken: config.apiToken,
     info: () => ({
       version,
       host: config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host,

@@ -5,15 +5,32 @@ import {
   inboxPageSchema, messageDetailSchema, messagePageSchema, runPageSchema,
   type InboxPage, type Message, type MessagePage, type RunPage,
 } from '@letterbox/contracts';
+import { cookies } from 'next/headers';
 import type { z } from 'zod';
-import { apiErrorFrom } from './api-error';
+import { ApiError, apiErrorFrom } from './api-error';
+import { API_TOKEN_COOKIE } from './api-token';
 import { env } from './env';
 
 /** Raw sources bigger than this are shown cut (the download has all of it). */
 export const MAX_SOURCE_DISPLAY_BYTES = 2 * 1024 * 1024;
 
+/** The API token the user entered (Letterbox started with --api-token), from its cookie. */
+export async function apiToken(): Promise<string | null> {
+  return (await cookies()).get(API_TOKEN_COOKIE)?.value ?? null;
+}
+
+/** A same-origin API URL the browser opens directly (downloads, images): carries the token. */
+export async function browserApiHref(path: string): Promise<string> {
+  const token = await apiToken();
+  return token ? `/api/v1${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : `/api/v1${path}`;
+}
+
+export function isUnauthorized(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
+}
+
 async function request(path: string): Promise<Response> {
-  const token = env.apiToken();
+  const token = await apiToken();
   const response = await fetch(`${env.apiUrl()}/api/v1${path}`, {
     cache: 'no-store',
     headers: token ? { authorization: `Bearer ${token}` } : {},

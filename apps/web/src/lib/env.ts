@@ -6,7 +6,6 @@ const DEFAULT_API_URL = 'http://127.0.0.1:8025';
 
 export const env = {
   apiUrl: (): string => process.env[WEB_ENV.apiUrl] ?? DEFAULT_API_URL,
-  apiToken: (): string | null => process.env[WEB_ENV.apiToken] ?? null,
   info: (): WebInfo | null => {
     const raw = process.env[WEB_ENV.info];
     return raw ? (JSON.parse(raw) as WebInfo) : null;

@@ -2,7 +2,6 @@
 // environment of the process that serves both. Not secret: shown on the settings page.
 export const WEB_ENV = {
   apiUrl: 'LETTERBOX_WEB_API_URL',
-  apiToken: 'LETTERBOX_WEB_API_TOKEN',
   info: 'LETTERBOX_WEB_INFO',
 } as const;
 

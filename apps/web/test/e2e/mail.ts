@@ -8,8 +8,8 @@ export function uniqueAddress(label: string): string {
   return `${label}-${randomBytes(4).toString('hex')}@e2e.test`;
 }
 
-export async function send(message: Mail.Options): Promise<void> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: inject('letterbox').smtpPort, secure: false, ignoreTLS: true });
+export async function send(message: Mail.Options, smtpPort: number = inject('letterbox').smtpPort): Promise<void> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
   try {
     await transport.sendMail({ from: 'Sender <sender@e2e.test>', ...message });
   } finally {

@@ -2,9 +2,10 @@
 // kept live by the MessageList island. Paged by cursor (50 a page), so a million stored
 // messages cost the same as fifty.
 import { DEFAULT_PAGE_SIZE } from '@letterbox/contracts';
-import { api } from '~/lib/api';
+import { api, apiToken, isUnauthorized } from '~/lib/api';
 import { filterToQueryString, parseSearch } from '~/lib/search-query';
 import { InboxSidebar } from '../_components/inbox-sidebar';
+import { TokenForm } from '../_components/token-form';
 import { MessageList } from '../_components/message-list';
 
 export const dynamic = 'force-dynamic';
@@ -24,7 +25,14 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
   const pageQuery = new URLSearchParams(filterQuery);
   pageQuery.set('limit', String(DEFAULT_PAGE_SIZE));
   if (/^\d{1,19}$/.test(cursor)) pageQuery.set('cursor', cursor);
-  const page = errors.length > 0 ? { messages: [], nextCursor: null } : await api.messages.list(pageQuery.toString());
+  let page;
+  try {
+    page = await api.messages.list(errors.length > 0 ? 'limit=1' : pageQuery.toString());
+  } catch (error) {
+    if (isUnauthorized(error)) return <TokenForm wrong={(await apiToken()) !== null} />;
+    throw error;
+  }
+  if (errors.length > 0) page = { messages: [], nextCursor: null };
   return (
     <div className="layout">
       <InboxSidebar q={q} selected={filter.recipient ?? null} run={filter.run ?? null} />

@@ -1,5 +1,6 @@
 // Addresses seen (with counts) and test runs; a click narrows the search to one of them.
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { api } from '~/lib/api';
 import { withRecipient } from '~/lib/search-query';
 
@@ -11,10 +12,7 @@ function searchHref(q: string): string {
 }
 
 export async function InboxSidebar({ q, selected, run }: { q: string; selected: string | null; run: string | null }) {
-  const [inboxes, runs] = await Promise.all([
-    api.inboxes.list(`limit=${SIDEBAR_LIMIT}`),
-    api.runs.list(`limit=${SIDEBAR_LIMIT}`),
-  ]);
+  const inboxes = await api.inboxes.list(`limit=${SIDEBAR_LIMIT}`);
   return (
     <aside className="sidebar" aria-label="Inboxes and runs">
       <h2 id="inboxes-heading">Inboxes</h2>
@@ -34,21 +32,30 @@ export async function InboxSidebar({ q, selected, run }: { q: string; selected: 
         ))}
       </ul>
       {inboxes.nextCursor !== null && <p className="count">More addresses: search with <code>to:</code></p>}
-      {runs.runs.length > 0 && (
-        <>
-          <h2 id="runs-heading">Test runs</h2>
-          <ul aria-labelledby="runs-heading">
-            {runs.runs.map((r) => (
-              <li key={r.run}>
-                <Link href={searchHref(`run:${r.run}`)} aria-current={run === r.run} prefetch={false}>
-                  <span>{r.run}</span>
-                  <span className="count" aria-label={`${r.messageCount} messages`}>{r.messageCount}</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+      {/* Listing runs aggregates every message (~0.2 s at a million): it streams in after the list. */}
+      <Suspense fallback={null}>
+        <RunList run={run} />
+      </Suspense>
     </aside>
+  );
+}
+
+async function RunList({ run }: { run: string | null }) {
+  const runs = await api.runs.list(`limit=${SIDEBAR_LIMIT}`);
+  if (runs.runs.length === 0) return null;
+  return (
+    <>
+      <h2 id="runs-heading">Test runs</h2>
+      <ul aria-labelledby="runs-heading">
+        {runs.runs.map((r) => (
+          <li key={r.run}>
+            <Link href={searchHref(`run:${/\s/.test(r.run) ? `"${r.run}"` : r.run}`)} aria-current={run === r.run} prefetch={false}>
+              <span>{r.run}</span>
+              <span className="count" aria-label={`${r.messageCount} messages`}>{r.messageCount}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

@@ -1,13 +1,19 @@
 // The browser's calls to the API (same origin): mutations and live refreshes of client islands.
 import type { DeleteResult, MessagePage } from '@letterbox/contracts';
 import { apiErrorFrom } from '../api-error';
+import { readTokenCookie } from '../api-token';
 
 const API = '/api/v1';
+
+const token = (): string | null => readTokenCookie(document.cookie);
 
 async function call(method: string, path: string, body?: unknown): Promise<Response> {
   const response = await fetch(`${API}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token() ? { authorization: `Bearer ${token()}` } : {}),
+    },
     body: body === undefined ? null : JSON.stringify(body),
     cache: 'no-store',
   });
@@ -25,5 +31,6 @@ export const browserApi = {
   },
   deleteMatching: async (filterQuery: string): Promise<number> =>
     ((await (await call('DELETE', `/messages?${filterQuery}`)).json()) as DeleteResult).deleted,
-  eventsUrl: (): string => `${API}/events`,
+  /** EventSource cannot send headers: the token goes in the query (the API accepts ?token=). */
+  eventsUrl: (): string => (token() ? `${API}/events?token=${encodeURIComponent(token()!)}` : `${API}/events`),
 };

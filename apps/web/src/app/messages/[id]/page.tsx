@@ -2,7 +2,8 @@
 // and the links and one-time codes the API found in it.
 import { notFound } from 'next/navigation';
 import Link from 'next/link';
-import { api } from '~/lib/api';
+import { api, apiToken, isUnauthorized } from '~/lib/api';
+import { TokenForm } from '~/app/_components/token-form';
 import { ApiError } from '~/lib/api-error';
 import { formatAddress } from '~/lib/format';
 import { MessageActions } from './_components/message-actions';
@@ -18,10 +19,14 @@ export default async function MessagePage({ params, searchParams }: { params: Pa
   const { id } = await params;
   const { tab: rawTab } = await searchParams;
   if (!/^\d{1,19}$/.test(id)) notFound();
-  const message = await api.messages.get(id).catch((error: unknown) => {
+  let message;
+  try {
+    message = await api.messages.get(id);
+  } catch (error) {
     if (error instanceof ApiError && error.status === 404) notFound();
+    if (isUnauthorized(error)) return <TokenForm wrong={(await apiToken()) !== null} />;
     throw error;
-  });
+  }
   const defaultTab: Tab = message.html !== null ? 'preview' : 'text';
   const tab = (TABS.find((t) => t.id === rawTab)?.id ?? defaultTab) as Tab;
   return (

@@ -1,5 +1,5 @@
 import type { Message } from '@letterbox/contracts';
-import { api } from '~/lib/api';
+import { api, browserApiHref } from '~/lib/api';
 import { formatSize } from '~/lib/format';
 import { parseMimeTree, type MimePart } from '~/lib/mime-tree';
 import { PreviewFrame } from './preview-frame';
@@ -59,10 +59,11 @@ async function Headers({ message }: { message: Message }) {
 
 async function Source({ id }: { id: string }) {
   const { text, total, shown } = await rawText(id);
+  const download = await browserApiHref(`/messages/${id}/raw`);
   return (
     <>
       <div className="toolbar">
-        <a href={`/api/v1/messages/${id}/raw`} download={`${id}.eml`}>Download .eml ({formatSize(total)})</a>
+        <a href={download} download={`${id}.eml`}>Download .eml ({formatSize(total)})</a>
         {shown < total && <span className="count">Showing the first {formatSize(shown)}.</span>}
       </div>
       <pre className="source" data-testid="source">{text}</pre>
@@ -86,12 +87,13 @@ function MimeNode({ part }: { part: MimePart }) {
   );
 }
 
-function Attachments({ message }: { message: Message }) {
+async function Attachments({ message }: { message: Message }) {
   if (message.attachments.length === 0) return <p className="empty">No attachments.</p>;
+  const hrefs = await Promise.all(message.attachments.map((a) => browserApiHref(`/messages/${message.id}/attachments/${a.id}`)));
   return (
     <ul className="attachments">
-      {message.attachments.map((a) => {
-        const href = `/api/v1/messages/${message.id}/attachments/${a.id}`;
+      {message.attachments.map((a, index) => {
+        const href = hrefs[index]!;
         return (
           <li key={a.id} style={{ marginBottom: '0.75rem' }}>
             <a href={href} download={a.filename ?? `attachment-${a.id}`}>{a.filename ?? `attachment-${a.id}`}</a>{' '}
