@@ -20,6 +20,12 @@ const PAGE_ROWS_WITH_RAW = 200;
  */
 const RAW_PAGE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The header block of `m.raw` (through the blank line): all ENVELOPE needs, a fraction of the
+ * octets to send when only the envelope cache is missing.
+ */
+const HEADER_BLOCK = `substring(m.raw FROM 1 FOR coalesce(nullif(position('\\x0d0a0d0a'::bytea IN m.raw), 0) + 3, length(m.raw)))`;
+
 interface FetchRow {
   uid: number;
   message_id: string;
@@ -48,12 +54,19 @@ export interface FetchScope {
 export async function fetchMessages(pool: pg.Pool, scope: FetchScope, request: FetchRequest, sink: Sink<FetchedMessage>): Promise<void> {
   const pageRows = request.raw ? PAGE_ROWS_WITH_RAW : PAGE_ROWS;
   const { starts, ends } = uidRangeArrays(request.uids);
-  const columns = `mm.uid, mm."messageId" AS message_id, mm.flags, (extract(epoch FROM mm."internalDate") * 1000)::float8 AS internal_ms, m.size,
-              CASE WHEN $4 OR ($5 AND m."imapEnvelope" IS NULL) OR ($6 AND m."imapBodyStructure" IS NULL) THEN m.raw END AS raw,
-              CASE WHEN $5 THEN m."imapEnvelope"->>'w' END AS envelope_wire,
-              CASE WHEN $5 AND NOT m."imapEnvelope" ? 'w' THEN m."imapEnvelope" END AS envelope,
-              CASE WHEN $6 THEN m."imapBodyStructure"->>'w' END AS body_structure_wire,
-              CASE WHEN $6 AND NOT m."imapBodyStructure" ? 'w' THEN m."imapBodyStructure" END AS body_structure`;
+  // The message row (large: it holds the octets) is read only when something is not cached: the
+  // scalar subqueries in CASE run for those rows alone.
+  const message = (column: string) => `(SELECT ${column} FROM messages m WHERE m.id = mm."messageId")`;
+  const columns = `mm.uid, mm."messageId" AS message_id, mm.flags, (extract(epoch FROM mm."internalDate") * 1000)::float8 AS internal_ms,
+              coalesce(s.size, ${message('m.size')}) AS size,
+              CASE WHEN $4 OR ($6 AND s."bodyStructure" IS NULL) THEN ${message('m.raw')}
+                   WHEN $5 AND s.envelope IS NULL THEN ${message(HEADER_BLOCK)}
+              END AS raw,
+              CASE WHEN $5 THEN s.envelope->>'w' END AS envelope_wire,
+              CASE WHEN $5 AND NOT s.envelope ? 'w' THEN s.envelope END AS envelope,
+              CASE WHEN $6 THEN s."bodyStructure"->>'w' END AS body_structure_wire,
+              CASE WHEN $6 AND NOT s."bodyStructure" ? 'w' THEN s."bodyStructure" END AS body_structure`;
+  const cache = `LEFT JOIN message_imap_structures s ON s."messageId" = mm."messageId"`;
   // With raw octets the page is chosen first (UIDs and running size), the octets read for those
   // rows only; without them a plain keyset page.
   const sql = request.raw
@@ -63,8 +76,8 @@ export async function fetchMessages(pool: pg.Pool, scope: FetchScope, request: F
           WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3
           ORDER BY mm.uid LIMIT $7
        )
-       SELECT ${columns} FROM page mm JOIN messages m ON m.id = mm."messageId" WHERE mm.bytes_before < $8 ORDER BY mm.uid`
-    : `SELECT ${columns} FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
+       SELECT ${columns} FROM page mm ${cache} WHERE mm.bytes_before < $8 ORDER BY mm.uid`
+    : `SELECT ${columns} FROM mailbox_messages mm ${cache}
         WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3
         ORDER BY mm.uid LIMIT $7`;
   const loadPage = (after: number, end: number) => {
@@ -107,6 +120,7 @@ function cached(wire: string | null, tree: ImapValueJson | null): ImapValue | un
 
 interface ComputedStructures {
   messageId: string;
+  size: number;
   envelope: ImapValueJson | null;
   bodyStructure: ImapValueJson | null;
 }
@@ -120,7 +134,7 @@ function completeStructures(page: FetchRow[], request: FetchRequest): ComputedSt
     if ((!needEnvelope && !needStructure) || row.raw === null) continue;
     // Without BODYSTRUCTURE only the top header block is parsed (envelope() reads it alone).
     const root = needStructure ? parseMime(row.raw) : undefined;
-    const item: ComputedStructures = { messageId: row.message_id, envelope: null, bodyStructure: null };
+    const item: ComputedStructures = { messageId: row.message_id, size: row.size, envelope: null, bodyStructure: null };
     if (needEnvelope) {
       item.envelope = imapValueToJson(envelope(row.raw, root));
       [row.envelope_wire, row.envelope] = split(item.envelope);
@@ -142,15 +156,16 @@ function split(json: ImapValueJson): [string | null, ImapValueJson | null] {
 /** Stored octets never change, so concurrent writers store the same values: last one wins. */
 async function cacheStructures(pool: pg.Pool, computed: ComputedStructures[]): Promise<void> {
   await pool.query(
-    `UPDATE messages m
-        SET "imapEnvelope" = coalesce(c.envelope, m."imapEnvelope"),
-            "imapBodyStructure" = coalesce(c.body_structure, m."imapBodyStructure")
-       FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[]) AS c(id, envelope, body_structure)
-      WHERE m.id = c.id`,
+    `INSERT INTO message_imap_structures AS t ("messageId", size, envelope, "bodyStructure")
+     SELECT * FROM unnest($1::bigint[], $4::int[], $2::jsonb[], $3::jsonb[])
+     ON CONFLICT ("messageId") DO UPDATE
+        SET envelope = coalesce(EXCLUDED.envelope, t.envelope),
+            "bodyStructure" = coalesce(EXCLUDED."bodyStructure", t."bodyStructure")`,
     [
       computed.map((c) => c.messageId),
       computed.map((c) => (c.envelope === null ? null : JSON.stringify(c.envelope))),
       computed.map((c) => (c.bodyStructure === null ? null : JSON.stringify(c.bodyStructure))),
+      computed.map((c) => c.size),
     ],
   );
 }

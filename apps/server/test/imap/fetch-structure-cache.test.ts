@@ -124,7 +124,8 @@ describe('cached ENVELOPE and BODYSTRUCTURE', () => {
     expect(data(cached)).toBe(data(expected));
     expect(data(expected)).toContain('{4}\r\ncaf\xe9');
     const rows = await env.db.query<{ size: number; wire: boolean }>(
-      `SELECT size, "imapEnvelope" ? 'w' AS wire FROM messages WHERE "imapEnvelope" IS NOT NULL AND "imapBodyStructure" IS NOT NULL ORDER BY id`,
+      `SELECT m.size, s.envelope ? 'w' AS wire FROM messages m JOIN message_imap_structures s ON s."messageId" = m.id
+        WHERE s.envelope IS NOT NULL AND s."bodyStructure" IS NOT NULL ORDER BY m.id`,
     );
     expect(rows.rows).toEqual([
       { size: MESSAGE.length, wire: true },
