@@ -51,7 +51,6 @@ export const api = {
       const buffer = new Uint8Array(await (await request(`/messages/${encodeURIComponent(id)}/raw`)).arrayBuffer());
       return { bytes: buffer.subarray(0, MAX_SOURCE_DISPLAY_BYTES), total: buffer.byteLength };
     },
-    html: async (id: string): Promise<string> => (await request(`/messages/${encodeURIComponent(id)}/html`)).text(),
     attachment: async (id: string, attachmentId: string): Promise<Uint8Array> =>
       new Uint8Array(await (await request(`/messages/${encodeURIComponent(id)}/attachments/${encodeURIComponent(attachmentId)}`)).arrayBuffer()),
   },

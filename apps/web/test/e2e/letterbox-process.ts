@@ -39,9 +39,10 @@ export async function startLetterboxProcess(options: StartOptions = {}): Promise
   const args = ['--import', 'tsx', 'apps/server/src/main.ts', '--data-dir', dataDir, '--smtp-port', '0', '--http-port', '0', '--imap-port', '0', '--imaps-port', '0', '--log-level', 'warn'];
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
   args.push(...(options.extraArgs ?? []));
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As `pnpm start` runs: no DATABASE_URL of the test environment, and no NODE_ENV (vitest sets
+  // it to test, which Next would otherwise inherit).
+  const { DATABASE_URL: _databaseUrl, NODE_ENV: _nodeEnv, ...env } = process.env;
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -2,6 +2,7 @@
 // data: URLs (fetched through the API) and a CSP that forbids scripts, forms, frames and - until
 // the user allows it - every remote load. The `sandbox` CSP directive keeps it sandboxed even
 // when opened directly in a tab.
+import type { Message } from '@letterbox/contracts';
 import { api } from '~/lib/api';
 import { ApiError } from '~/lib/api-error';
 import { normaliseContentId, preparePreviewHtml, previewCsp, referencedContentIds, toDataUrl } from '~/lib/preview-html';
@@ -11,35 +12,32 @@ export const dynamic = 'force-dynamic';
 /** Inline images bigger than this in total stay as (blocked) cid: references. */
 const MAX_INLINE_BYTES = 10 * 1024 * 1024;
 const NO_HTML = '<p style="font-family:system-ui;color:#666">This message has no HTML body.</p>';
+const NOT_FOUND = '<p style="font-family:system-ui">Message not found.</p>';
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
   const url = new URL(request.url);
   const remote = url.searchParams.get('remote') === '1';
   const scheme = url.searchParams.get('scheme') === 'dark' ? 'dark' : 'light';
-  let html = NO_HTML;
-  let status = 200;
+  // One API call for the HTML and the attachment list; more only for cid: images.
+  let message: Message | null = null;
   try {
-    html = await api.messages.html(id);
+    if (/^\d{1,19}$/.test(id)) message = await api.messages.get(id);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 404) throw error;
-    status = error.code === 'part_not_found' ? 200 : 404;
-    if (status === 404) html = '<p style="font-family:system-ui">Message not found.</p>';
   }
+  const html = message === null ? NOT_FOUND : (message.html ?? NO_HTML);
   const inline = new Map<string, string>();
   const wanted = referencedContentIds(html);
-  if (wanted.length > 0) {
-    const message = await api.messages.get(id);
-    let budget = MAX_INLINE_BYTES;
-    for (const attachment of message.attachments) {
-      if (attachment.contentId === null || !wanted.includes(normaliseContentId(attachment.contentId))) continue;
-      if (attachment.size > budget) continue;
-      budget -= attachment.size;
-      inline.set(normaliseContentId(attachment.contentId), toDataUrl(attachment.contentType, await api.messages.attachment(id, attachment.id)));
-    }
+  let budget = MAX_INLINE_BYTES;
+  for (const attachment of message?.attachments ?? []) {
+    if (attachment.contentId === null || !wanted.includes(normaliseContentId(attachment.contentId))) continue;
+    if (attachment.size > budget) continue;
+    budget -= attachment.size;
+    inline.set(normaliseContentId(attachment.contentId), toDataUrl(attachment.contentType, await api.messages.attachment(id, attachment.id)));
   }
   return new Response(preparePreviewHtml(html, { remote, scheme, inline }), {
-    status,
+    status: message === null ? 404 : 200,
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': previewCsp(remote),
