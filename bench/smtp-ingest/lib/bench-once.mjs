@@ -12,7 +12,13 @@ import { startBare } from '../targets/bare.mjs';
 import { startMaildev } from '../targets/maildev.mjs';
 import { startLetterbox } from '../targets/letterbox.mjs';
 
-export const TARGETS = { bare: startBare, maildev: startMaildev, letterbox: startLetterbox };
+export const TARGETS = {
+  bare: startBare,
+  maildev: startMaildev,
+  letterbox: startLetterbox,
+  // Letterbox's documented load-testing switch: no background MIME parse.
+  'letterbox-ltm': (o) => startLetterbox({ ...o, loadTestMode: true }),
+};
 
 /**
  * @param {object} o { target, size, n, c, warmup, serverCpus, timeoutMs, progressMs, nodeArgs, env, pgStats, onStarted, onProgress }

@@ -48,11 +48,19 @@ export function ratioLines(groups) {
   const lines = [];
   for (const [size, floor] of [['2k', 3], ['50k', 2]]) {
     const lb = rateOf('letterbox', size);
+    const ltm = rateOf('letterbox-ltm', size);
     const md = rateOf('maildev', size);
+    if (Number.isFinite(ltm) && Number.isFinite(md)) lines.push(`${size}: Letterbox --load-test-mode / MailDev = ${fmt(ltm / md, 2)}x`);
     const bare = rateOf('bare', size);
     if (!Number.isFinite(md)) continue;
     if (Number.isFinite(lb)) lines.push(`${size}: Letterbox / MailDev = ${fmt(lb / md, 2)}x (floor ${floor}x)` + (Number.isFinite(bare) ? `; Letterbox / bare = ${fmt(lb / bare, 2)}` : ''));
     if (Number.isFinite(bare)) lines.push(`${size}: bare / MailDev = ${fmt(bare / md, 2)}x`);
+    // CPU per message is what other load on the machine disturbs least.
+    const cpuOf = (target) => median(groups.find((g) => g.target === target && g.size === size)?.runs
+      .map((r) => r.cpu.serverMsPerMsg + (r.cpu.dbMsPerMsg ?? 0)) ?? []);
+    for (const t of ['letterbox', 'letterbox-ltm']) {
+      if (Number.isFinite(cpuOf(t))) lines.push(`${size}: server CPU per message, MailDev / ${t} = ${fmt(cpuOf('maildev') / cpuOf(t), 2)}x`);
+    }
   }
   return lines;
 }

@@ -22,7 +22,7 @@ const PARSE_WAIT_MS = 120_000;
 
 let runCounter = 0;
 
-export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, logLevel = 'warn', pgStats = false }) {
+export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, logLevel = 'warn', pgStats = false, loadTestMode = false }) {
   runCounter += 1;
   const dataDir = join(WORK_DIR, `letterbox-data-${process.pid}-${runCounter}`);
   rmSync(dataDir, { recursive: true, force: true });
@@ -33,7 +33,9 @@ export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, l
     '--host', '127.0.0.1',
     '--smtp-port', String(ports.smtp), '--http-port', String(ports.http),
     '--imap-port', String(ports.imap), '--imaps-port', String(ports.imaps),
-    '--data-dir', dataDir, '--log-level', logLevel];
+    '--data-dir', dataDir, '--log-level', logLevel,
+    // Off is the default; on skips the background MIME parse (parsed on first API read).
+    '--load-test-mode', loadTestMode ? 'on' : 'off'];
   const benchPg = pgStats ? await startBenchPostgres({ cpus }) : null;
   if (benchPg) args.push('--database-url', benchPg.url);
   else args.push('--embedded-postgres-port', String(ports.pg));
@@ -52,13 +54,13 @@ export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, l
   }
   const databaseUrl = benchPg?.url ?? `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${ports.pg}/${EMBEDDED_DATABASE}`;
   return {
-    name: 'Letterbox',
+    name: loadTestMode ? 'Letterbox --load-test-mode' : 'Letterbox',
     pid: child.pid,
     port: ports.smtp,
     dbPids: postgresPids,
     databaseUrl,
     storedRecipients: () => queryRecipients(databaseUrl),
-    parseBacklog: () => waitForParsing(databaseUrl),
+    parseBacklog: loadTestMode ? null : () => waitForParsing(databaseUrl),
     dbStats: benchPg ? { reset: benchPg.resetStats, read: benchPg.readStats } : null,
     stop,
   };
