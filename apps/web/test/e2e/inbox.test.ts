@@ -80,7 +80,7 @@ describe('inbox', () => {
     await page.keyboard.press('j');
     await page.keyboard.press('j');
     await page.keyboard.press('k');
-    expect(await page.locator('ul.messages li[aria-selected="true"]').textContent()).toContain('Key message 2');
+    expect(await page.locator('ul.messages li[data-selected]').textContent()).toContain('Key message 2');
     await page.keyboard.press('Delete');
     await expect.poll(() => rows().count()).toBe(2);
     await search(`to:${to}`);

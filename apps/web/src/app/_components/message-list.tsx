@@ -52,9 +52,18 @@ export function MessageList({ initial, q, filterQuery, cursor, searching }: Prop
     setSelected((s) => Math.min(s, Math.max(messages.length - 1, 0)));
   }, [messages.length]);
 
+  // j/k move the keyboard focus with the selection (so screen readers follow); not on first render.
+  const movedByKey = useRef(false);
   useEffect(() => {
-    listRef.current?.querySelector<HTMLElement>('li[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
+    if (!movedByKey.current) return;
+    const link = listRef.current?.querySelector<HTMLElement>('li[data-selected] a');
+    link?.focus({ preventScroll: true });
+    link?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
+  const move = (delta: number) => {
+    movedByKey.current = true;
+    setSelected((s) => Math.min(Math.max(s + delta, 0), messages.length - 1));
+  };
 
   const remove = async (message: MessageSummary) => {
     try {
@@ -79,8 +88,8 @@ export function MessageList({ initial, q, filterQuery, cursor, searching }: Prop
   };
 
   useKeyboard({
-    j: () => setSelected((s) => Math.min(s + 1, messages.length - 1)),
-    k: () => setSelected((s) => Math.max(s - 1, 0)),
+    j: () => move(1),
+    k: () => move(-1),
     Enter: () => {
       const message = messages[selected];
       if (message) router.push(`/messages/${message.id}`);
@@ -148,8 +157,8 @@ function EmptyState({ searching }: { searching: boolean }) {
 function MessageRow({ message: m, selected, onFocus }: { message: MessageSummary; selected: boolean; onFocus: () => void }) {
   const recipients = m.to.length > 0 ? m.to.map((a) => a.address).join(', ') : m.rcptTo.join(', ');
   return (
-    <li aria-selected={selected} className={m.read ? undefined : 'unread'} data-message-id={m.id}>
-      <Link href={`/messages/${m.id}`} onFocus={onFocus} prefetch={false}>
+    <li data-selected={selected ? '' : undefined} className={m.read ? undefined : 'unread'} data-message-id={m.id}>
+      <Link href={`/messages/${m.id}`} onFocus={onFocus} prefetch={false} aria-current={selected ? 'true' : undefined}>
         <span className="dot" aria-hidden="true">{m.read ? '' : '●'}</span>
         <span className="who">{shortAddress(m.from ?? { name: '', address: m.mailFrom })}</span>
         <span className="subject">
