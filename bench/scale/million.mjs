@@ -18,9 +18,10 @@ import { parseArgs } from 'node:util';
 import { WORK_DIR } from '../smtp-ingest/lib/deps.mjs';
 import { runLoad } from '../smtp-ingest/lib/load.mjs';
 import { buildPayload } from '../smtp-ingest/lib/payloads.mjs';
-import { memoryOf, pinProcess, pssOf } from '../smtp-ingest/lib/proc.mjs';
+import { cpuBusyShare, cpuTimes, memoryOf, pinProcess, pssOf } from '../smtp-ingest/lib/proc.mjs';
 import { RssSampler } from '../smtp-ingest/lib/rss-sampler.mjs';
 import { startLetterbox } from '../smtp-ingest/targets/letterbox.mjs';
+import { CpuTracker } from './lib/cpu-tracker.mjs';
 import { openDb } from './lib/db-size.mjs';
 import { lazyPayload } from './lib/lazy-payload.mjs';
 
@@ -66,28 +67,34 @@ const server = await startLetterbox({
 const db = await openDb(server.databaseUrl);
 const windows = [];
 let sampler;
+let cpu;
 try {
   const warm = await runLoad({ host: '127.0.0.1', port: server.port, payload: buildPayload(opts.size, WARMUP, { warmup: true }),
     total: WARMUP, connections, timeoutMs: WINDOW_TIMEOUT_MS });
   if (warm.accepted !== WARMUP) throw new Error(`warm-up: ${warm.accepted} of ${WARMUP} accepted ${JSON.stringify(warm.errors)}`);
   const base = await db.size();
   sampler = new RssSampler(server.pid, server.dbPids);
-  console.log('window | messages so far | msgs/s | p50 ms | p99 ms | Node RSS MB | Postgres PSS MB | DB MB | DB bytes/message');
+  cpu = new CpuTracker(() => [server.pid, ...server.dbPids()]);
+  console.log('window | messages so far | msgs/s | p50 ms | p99 ms | server+PG CPU ms/msg | CPU0/CPU1 busy % | Node RSS MB | Postgres PSS MB | DB MB | DB bytes/message');
   for (let offset = 0; offset < total; offset += window) {
     const count = Math.min(window, total - offset);
+    const cpuBefore = cpu.totalMs();
+    const machineBefore = cpuTimes();
     const r = await runLoad({ host: '127.0.0.1', port: server.port, payload: lazyPayload(opts.size, offset),
       total: count, connections, timeoutMs: WINDOW_TIMEOUT_MS });
+    const cpuMsPerMessage = (cpu.totalMs() - cpuBefore) / r.accepted;
+    const busy = cpuBusyShare(machineBefore, cpuTimes()).map((b) => Math.round(b * 100));
     const size = await db.size();
     const stored = size.messages - base.messages;
     const row = {
       window: windows.length + 1, to: offset + count, accepted: r.accepted, errors: r.errors,
-      seconds: r.seconds, rate: r.rate, p50: r.p50, p99: r.p99,
+      seconds: r.seconds, rate: r.rate, p50: r.p50, p99: r.p99, cpuMsPerMessage, machineBusyPercent: busy,
       rssMB: memoryOf(server.pid)?.rssMB ?? null,
       pgPssMB: server.dbPids().reduce((sum, pid) => sum + pssOf(pid), 0),
       dbMB: size.bytes / MB, stored, bytesPerMessage: (size.bytes - base.bytes) / stored,
     };
     windows.push(row);
-    console.log(`${row.window} | ${row.to} | ${row.rate.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ` +
+    console.log(`${row.window} | ${row.to} | ${row.rate.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${cpuMsPerMessage.toFixed(3)} | ${busy.join('/')} | ` +
       `${row.rssMB?.toFixed(0)} | ${row.pgPssMB.toFixed(0)} | ${row.dbMB.toFixed(0)} | ${row.bytesPerMessage.toFixed(0)}` +
       (r.accepted !== count ? ` | NOT ALL ACCEPTED ${JSON.stringify(r.errors)}` : ''));
   }
@@ -100,16 +107,19 @@ try {
   const summary = {
     accepted, storedAfterWarmup: final.messages - base.messages, accounts: final.accounts,
     lastOverFirst: last.rate / first.rate, floorMet: last.rate >= FLOOR * first.rate,
+    cpuLastOverFirst: last.cpuMsPerMessage / first.cpuMsPerMessage,
     rssFirstMB: first.rssMB, rssLastMB: last.rssMB, peakRssMB: memory.peakRssMB, peakPgPssMB: memory.peakDbMB,
   };
   console.log(`\naccepted ${accepted}, stored ${summary.storedAfterWarmup} (must be equal), accounts ${final.accounts}`);
   console.log(`last/first window throughput ${(summary.lastOverFirst * 100).toFixed(0)}% (floor ${FLOOR * 100}%: ${summary.floorMet ? 'met' : 'NOT met'})`);
+  console.log(`server+PostgreSQL CPU per message, last/first window: ${(summary.cpuLastOverFirst * 100).toFixed(0)}%`);
   console.log(`Node RSS after window 1 ${first.rssMB?.toFixed(0)} MB, after the last ${last.rssMB?.toFixed(0)} MB, peak ${memory.peakRssMB.toFixed(0)} MB`);
   const out = join(WORK_DIR, 'results', `scale-million-${stamp}.json`);
   writeFileSync(out, JSON.stringify({ opts, windows, summary, rssTimeline: memory.timeline.filter((_, i) => i % 20 === 0) }, null, 2));
   console.log(`saved ${out}`);
 } finally {
   sampler?.stop();
+  cpu?.stop();
   await db.close();
   await server.stop();
   logFile.end();

@@ -16,6 +16,7 @@ import { runLoad } from '../smtp-ingest/lib/load.mjs';
 import { buildPayload } from '../smtp-ingest/lib/payloads.mjs';
 import { cpuMsOf, pinProcess } from '../smtp-ingest/lib/proc.mjs';
 import { startLetterbox } from '../smtp-ingest/targets/letterbox.mjs';
+import { CpuTracker } from './lib/cpu-tracker.mjs';
 import { startExtraNode } from './lib/extra-node.mjs';
 import { lazyPayload } from './lib/lazy-payload.mjs';
 
@@ -60,6 +61,7 @@ async function measure(nodeCount) {
     }
     const share = total / nodeCount;
     const cpuBefore = nodes.map((n) => cpuMsOf(n.pid));
+    const tracker = new CpuTracker(() => [...nodes.map((n) => n.pid), ...a.dbPids()]);
     const started = performance.now();
     const results = await Promise.all(nodes.map((node, i) => runLoad({
       host: '127.0.0.1', port: node.port, payload: lazyPayload(opts.size, i * share, `n${nodeCount}.test`),
@@ -67,10 +69,12 @@ async function measure(nodeCount) {
     })));
     const seconds = (performance.now() - started) / 1000;
     const nodeCpuMs = nodes.map((n, i) => cpuMsOf(n.pid) - cpuBefore[i]);
+    const totalCpuMs = tracker.totalMs();
+    tracker.stop();
     const accepted = results.reduce((n, r) => n + r.accepted, 0);
     const check = await verify(a.databaseUrl, accepted + WARMUP_PER_NODE * nodeCount);
     return {
-      nodes: nodeCount, accepted, seconds, rate: accepted / seconds,
+      nodes: nodeCount, accepted, seconds, rate: accepted / seconds, cpuMsPerMessage: totalCpuMs / accepted,
       perNode: results.map((r, i) => ({ node: nodes[i].name, accepted: r.accepted, rate: r.rate, p50: r.p50, p99: r.p99, errors: r.errors, cpuMs: nodeCpuMs[i] })),
       check,
     };
@@ -103,7 +107,8 @@ for (let r = 0; r < Number(opts.runs); r++) {
   for (const nodeCount of [1, 2]) {
     const result = await measure(nodeCount);
     runs.push(result);
-    console.log(`run ${r + 1}, ${nodeCount} node(s): ${result.rate.toFixed(0)} msgs/s over ${result.seconds.toFixed(1)} s; ` +
+    console.log(`run ${r + 1}, ${nodeCount} node(s): ${result.rate.toFixed(0)} msgs/s over ${result.seconds.toFixed(1)} s, ` +
+      `nodes+PostgreSQL CPU ${result.cpuMsPerMessage.toFixed(3)} ms/msg; ` +
       result.perNode.map((p) => `${p.node}: ${p.accepted} acked, p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, CPU ${(p.cpuMs / 1000).toFixed(1)} s`).join('; ') +
       `; check ${result.check.ok ? 'ok' : `FAILED ${JSON.stringify(result.check)}`}`);
   }
@@ -111,8 +116,11 @@ for (let r = 0; r < Number(opts.runs); r++) {
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const one = median(runs.filter((r) => r.nodes === 1).map((r) => r.rate));
 const two = median(runs.filter((r) => r.nodes === 2).map((r) => r.rate));
+const cpuOne = median(runs.filter((r) => r.nodes === 1).map((r) => r.cpuMsPerMessage));
+const cpuTwo = median(runs.filter((r) => r.nodes === 2).map((r) => r.cpuMsPerMessage));
 console.log(`\nmedian msgs/s: one node ${one.toFixed(0)}, two nodes ${two.toFixed(0)} (${((two / one) * 100).toFixed(0)}% of one node)`);
+console.log(`median CPU ms/msg (nodes + PostgreSQL): one node ${cpuOne.toFixed(3)}, two nodes ${cpuTwo.toFixed(3)}`);
 const out = join(WORK_DIR, 'results', `scale-nodes-${stamp}.json`);
-writeFileSync(out, JSON.stringify({ opts, runs, median: { one, two } }, null, 2));
+writeFileSync(out, JSON.stringify({ opts, runs, median: { one, two, cpuOne, cpuTwo } }, null, 2));
 console.log(`saved ${out}`);
 logFile.end();
