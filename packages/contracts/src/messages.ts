@@ -6,6 +6,9 @@ export const parseStateSchema = z.enum(['pending', 'parsed', 'failed']).meta({
   description: 'pending: stored, MIME not parsed yet (the API parses on demand); failed: did not parse, raw still available.',
 });
 
+/** Longest snippet (the start of the text body) in list items. */
+export const SNIPPET_LENGTH = 160;
+
 const EXAMPLE_SUMMARY = {
   id: '42',
   receivedAt: '2026-11-22T03:00:00.000Z',
@@ -16,6 +19,7 @@ const EXAMPLE_SUMMARY = {
   to: [{ name: 'Bob', address: 'bob+run-ci-1234@example.test' }],
   cc: [],
   subject: 'Your verification code is 483920',
+  snippet: 'Your code: 483920 Or open https://app.test/verify?t=abc',
   size: 2048,
   attachmentCount: 0,
   read: false,
@@ -55,6 +59,9 @@ export const messageSummarySchema = z
     to: z.array(addressSchema),
     cc: z.array(addressSchema),
     subject: z.string().nullable(),
+    snippet: z.string().nullable().meta({
+      description: `The start of the plain-text body, whitespace collapsed, at most ${SNIPPET_LENGTH} characters; null before parsing or without a text body.`,
+    }),
     size: z.number().int(),
     attachmentCount: z.number().int(),
     read: z.boolean(),

@@ -34,11 +34,12 @@ describe('inbox', () => {
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) navigations.push(frame.url());
     });
-    await send({ to, subject: 'Arrives live', text: 'hello' });
+    await send({ to, subject: 'Arrives live', text: 'Hello from the live test' });
     await page.locator('ul.messages li', { hasText: 'Arrives live' }).first().waitFor({ timeout: ARRIVAL_TIMEOUT_MS });
     expect(navigations).toEqual([]);
     const row = page.locator('ul.messages li', { hasText: 'Arrives live' }).first();
     await expect.poll(() => row.textContent()).toContain(to);
+    expect(await row.textContent()).toContain('Hello from the live test');
     expect(await row.getAttribute('class')).toBe('unread');
   });
 

@@ -1,10 +1,11 @@
 // Columns and row mapping shared by the message use cases: summaries (list items), the facts the
 // wait hub matches filters against, and the full message.
-import type { Address, MessageSummary } from '@letterbox/contracts';
+import { SNIPPET_LENGTH, type Address, type MessageSummary } from '@letterbox/contracts';
 import type { MessageFacts } from './match-message.ts';
 
 export const SUMMARY_COLUMNS = `m.id, m."receivedAt" AS received_at, m.run, m."mailFrom" AS mail_from, m."rcptTo" AS rcpt_to,
   m."fromAddress" AS from_address, m."toAddresses" AS to_addresses, m."ccAddresses" AS cc_addresses, m.subject, m.size,
+  left(btrim(regexp_replace(left(m.text, ${SNIPPET_LENGTH * 4}), '\\s+', ' ', 'g')), ${SNIPPET_LENGTH}) AS snippet,
   m."readAt" IS NOT NULL AS read, m."parseState" AS parse_state,
   (SELECT count(*)::int FROM attachments t WHERE t."messageId" = m.id) AS attachment_count`;
 
@@ -18,6 +19,7 @@ export interface SummaryRow {
   to_addresses: unknown;
   cc_addresses: unknown;
   subject: string | null;
+  snippet: string | null;
   size: number;
   read: boolean;
   parse_state: 'pending' | 'parsed' | 'failed';
@@ -43,6 +45,7 @@ export function toSummary(row: SummaryRow): MessageSummary {
     to: addressList(row.to_addresses),
     cc: addressList(row.cc_addresses),
     subject: row.subject,
+    snippet: row.snippet || null,
     size: row.size,
     attachmentCount: row.attachment_count,
     read: row.read,

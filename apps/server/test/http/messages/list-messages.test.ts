@@ -32,6 +32,19 @@ describe('GET /api/v1/messages', () => {
     expect(first).not.toHaveProperty('html');
   });
 
+  it('gives each item a snippet: the start of the text body, whitespace collapsed', async () => {
+    const long = `First   line\n\nsecond line ${'word '.repeat(100)}`;
+    const id = await server.send({ to: 'snippet@example.test', subject: 'Snippet', text: long });
+    const { body } = await list('?to=snippet@example.test');
+    // Deleted at once: the tests below expect the three messages of beforeAll.
+    await api(server.baseUrl, `/api/v1/messages/${id}`, { method: 'DELETE' });
+    expect(body.messages[0].id).toBe(id);
+    expect(body.messages[0].snippet).toBe(`First line second line ${'word '.repeat(100)}`.slice(0, 160));
+    const { body: all } = await list('');
+    expect(all.messages.find((m: { id: string }) => m.id === ids.reset).snippet).toBe('Your code is 123456');
+    expect(all.messages.find((m: { id: string }) => m.id === ids.welcome).snippet).toBe('Hello Bob');
+  });
+
   it.each([
     ['to', '?to=bob@example.test', ['reset', 'welcome']],
     ['to, case-insensitive', '?to=BOB@Example.Test', ['reset', 'welcome']],

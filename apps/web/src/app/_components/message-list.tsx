@@ -171,7 +171,10 @@ function MessageRow({ message: m, selected, onFocus }: { message: MessageSummary
           {' · '}
           {formatSize(m.size)}
         </span>
-        <span className="recipients">To {recipients} <LinkPending /></span>
+        <span className="recipients">
+          To {recipients}
+          {m.snippet ? <span className="snippet-text"> — {m.snippet}</span> : null} <LinkPending />
+        </span>
       </Link>
     </li>
   );
