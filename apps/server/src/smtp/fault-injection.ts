@@ -133,7 +133,9 @@ export class SmtpFaultInjection {
       }
     };
     // Never synchronously: smtp-server's pipelining expects handler callbacks on a later tick.
-    if (fault.delayMs > 0) setTimeout(now, fault.delayMs);
+    // unref: a long injected delay must not keep a stopping process alive (shutdown closes the
+    // connection, and `now` then finds it gone).
+    if (fault.delayMs > 0) setTimeout(now, fault.delayMs).unref();
     else setImmediate(now);
   }
 

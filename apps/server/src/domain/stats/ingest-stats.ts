@@ -37,14 +37,14 @@ export class IngestStats {
   commits = 0;
   committedMessages = 0;
   faultDelays = new Map<string, number>();
+  private ownRunLabels = 0;
   gauges: Gauges = { activeConnections: () => 0, pendingIngestBytes: () => 0 };
 
   /** The label a run's numbers are kept under (the cap applies here). */
   runLabel(run: string | null): string {
     if (run === null) return NO_RUN;
     if (this.runs.has(run)) return run;
-    const own = [...this.runs.keys()].filter((r) => r !== NO_RUN && r !== OTHER_RUNS).length;
-    return own < MAX_RUN_LABELS ? run : OTHER_RUNS;
+    return this.ownRunLabels < MAX_RUN_LABELS ? run : OTHER_RUNS;
   }
 
   private statsOf(run: string | null): RunStats {
@@ -53,6 +53,7 @@ export class IngestStats {
     if (!stats) {
       stats = { messages: 0, bytes: 0, rejects: new Map(), accept: new LatencyHistogram() };
       this.runs.set(label, stats);
+      if (label !== NO_RUN && label !== OTHER_RUNS) this.ownRunLabels++;
     }
     return stats;
   }
