@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newContext, screenshotPath } from './browser';
+import { launchChromium, newContext, PHONE, screenshotPath } from './browser';
 import { hostileHtml } from './hostile-html';
 import { baseUrl, latestId, send, uniqueAddress } from './mail';
 import { PIXEL_PNG, startTrapServer, type TrapServer } from './trap-server';
@@ -169,6 +169,14 @@ describe('message view', () => {
     await dark.locator('h1').waitFor();
     expect(await dark.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(0, 0, 0)');
     await page.getByRole('button', { name: /Desktop/ }).click();
+
+    const phone = await newContext(browser, baseUrl(), { viewport: PHONE });
+    const onPhone = await phone.newPage();
+    await onPhone.goto(`/messages/${id}`);
+    await (await previewFrame(onPhone)).locator('h1').waitFor();
+    expect(await onPhone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await onPhone.screenshot({ path: screenshotPath('message-phone'), fullPage: true });
+    await phone.close();
 
     for (const scheme of ['light', 'dark'] as const) {
       const themed = await newContext(browser, baseUrl(), { dark: scheme === 'dark' });

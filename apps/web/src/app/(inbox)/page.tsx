@@ -1,8 +1,8 @@
 // The inbox: the sidebar of addresses and runs, and a page of messages matching the search,
 // kept live by the MessageList island. Paged by cursor (50 a page), so a million stored
 // messages cost the same as fifty.
-import { DEFAULT_PAGE_SIZE } from '@letterbox/contracts';
 import { api, apiToken, isUnauthorized } from '~/lib/api';
+import { INBOX_PAGE_SIZE } from '~/lib/page-size';
 import { filterToQueryString, parseSearch } from '~/lib/search-query';
 import { InboxSidebar } from '../_components/inbox-sidebar';
 import { TokenForm } from '../_components/token-form';
@@ -23,7 +23,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
   const { filter, errors } = parseSearch(q);
   const filterQuery = filterToQueryString(filter);
   const pageQuery = new URLSearchParams(filterQuery);
-  pageQuery.set('limit', String(DEFAULT_PAGE_SIZE));
+  pageQuery.set('limit', String(INBOX_PAGE_SIZE));
   if (/^\d{1,19}$/.test(cursor)) pageQuery.set('cursor', cursor);
   let page;
   try {

@@ -9,6 +9,7 @@ import { browserApi } from '~/lib/client/browser-api';
 import { useKeyboard } from '~/lib/client/use-keyboard';
 import { useLiveEvents } from '~/lib/client/use-live-events';
 import { formatReceived, formatSize, shortAddress } from '~/lib/format';
+import { INBOX_PAGE_SIZE } from '~/lib/page-size';
 import { LinkPending } from './link-pending';
 import { SEARCH_INPUT_ID } from './search-form';
 
@@ -31,15 +32,29 @@ export function MessageList({ initial, q, filterQuery, cursor, searching }: Prop
   const listRef = useRef<HTMLUListElement>(null);
   const messages = page.messages;
 
+  // At most one refresh in flight; events during it cause exactly one more (a burst of
+  // deliveries costs two list requests, not one per message).
+  const refreshState = useRef<'idle' | 'running' | 'again'>('idle');
   const refresh = useCallback(async () => {
-    const query = new URLSearchParams(filterQuery);
-    query.set('limit', String(Math.max(initial.messages.length, 50)));
-    try {
-      setPage(await browserApi.listMessages(query.toString()));
-      setError(null);
-    } catch (e) {
-      setError(`Could not refresh: ${(e as Error).message}`);
+    if (refreshState.current !== 'idle') {
+      refreshState.current = 'again';
+      return;
     }
+    refreshState.current = 'running';
+    const query = new URLSearchParams(filterQuery);
+    query.set('limit', String(Math.max(initial.messages.length, INBOX_PAGE_SIZE)));
+    for (;;) {
+      try {
+        setPage(await browserApi.listMessages(query.toString()));
+        setError(null);
+      } catch (e) {
+        setError(`Could not refresh: ${(e as Error).message}`);
+      }
+      // Set to 'again' by events that arrived during the request.
+      if ((refreshState.current as string) !== 'again') break;
+      refreshState.current = 'running';
+    }
+    refreshState.current = 'idle';
   }, [filterQuery, initial.messages.length]);
 
   const live = useLiveEvents((event) => {
