@@ -24,7 +24,17 @@ afterAll(async () => {
 });
 
 describe('with an API token', () => {
-  it('asks for the token and shows no mail without it', async () => {
+  it('asks for the token, then shows the empty state naming the SMTP endpoint', async () => {
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'API token required' }).waitFor();
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('No mail yet.').waitFor();
+    expect(await page.locator('.empty code').textContent()).toBe(`localhost:${letterbox.smtpPort}`);
+    await page.context().clearCookies();
+  });
+
+  it('shows no mail without the token', async () => {
     await send({ to: 'secret@e2e.test', subject: 'Secret subject', html: '<h1 id="secret">Secret body</h1>' }, letterbox.smtpPort);
     await page.goto('/');
     await page.getByRole('heading', { name: 'API token required' }).waitFor();

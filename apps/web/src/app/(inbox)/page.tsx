@@ -2,6 +2,7 @@
 // kept live by the MessageList island. Paged by cursor (50 a page), so a million stored
 // messages cost the same as fifty.
 import { api, apiToken, isUnauthorized } from '~/lib/api';
+import { env } from '~/lib/env';
 import { INBOX_PAGE_SIZE } from '~/lib/page-size';
 import { filterToQueryString, parseSearch } from '~/lib/search-query';
 import { InboxSidebar } from '../_components/inbox-sidebar';
@@ -14,6 +15,14 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+/** The default SMTP port, when the page is served without the server's info (next dev). */
+const DEFAULT_SMTP_ENDPOINT = 'localhost:1025';
+
+function smtpEndpoint(): string {
+  const info = env.info();
+  return info ? `${info.host === '127.0.0.1' ? 'localhost' : info.host}:${info.smtpPort}` : DEFAULT_SMTP_ENDPOINT;
 }
 
 export default async function InboxPage({ searchParams }: { searchParams: SearchParams }) {
@@ -52,6 +61,7 @@ export default async function InboxPage({ searchParams }: { searchParams: Search
           filterQuery={filterQuery}
           cursor={pageQuery.get('cursor')}
           searching={q !== ''}
+          smtpEndpoint={smtpEndpoint()}
         />
       </main>
     </div>

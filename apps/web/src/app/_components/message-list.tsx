@@ -19,9 +19,11 @@ interface Props {
   filterQuery: string;
   cursor: string | null;
   searching: boolean;
+  /** Where to send mail, e.g. localhost:1025 (for the empty state). */
+  smtpEndpoint: string;
 }
 
-export function MessageList({ initial, q, filterQuery, cursor, searching }: Props) {
+export function MessageList({ initial, q, filterQuery, cursor, searching, smtpEndpoint }: Props) {
   const router = useRouter();
   const [page, setPage] = useState(initial);
   const [selected, setSelected] = useState(0);
@@ -140,7 +142,7 @@ export function MessageList({ initial, q, filterQuery, cursor, searching }: Prop
         <p className="notice" role="status">New mail arrived. <Link href={q ? `/?q=${encodeURIComponent(q)}` : '/'}>Show newest</Link></p>
       )}
       {messages.length === 0 ? (
-        <EmptyState searching={searching} />
+        <EmptyState searching={searching} smtpEndpoint={smtpEndpoint} />
       ) : (
         <ul className="messages" ref={listRef} aria-label="Messages (j/k to move, Enter to open, Delete to delete, / to search)">
           {messages.map((m, index) => (
@@ -158,12 +160,12 @@ export function MessageList({ initial, q, filterQuery, cursor, searching }: Prop
   );
 }
 
-function EmptyState({ searching }: { searching: boolean }) {
+function EmptyState({ searching, smtpEndpoint }: { searching: boolean; smtpEndpoint: string }) {
   if (searching) return <p className="empty">No messages match this search. <Link href="/">Show all mail</Link></p>;
   return (
     <div className="empty">
       <p><strong>No mail yet.</strong></p>
-      <p>Send to SMTP <code>localhost:1025</code> (any address, no password) and it appears here at once.</p>
+      <p>Send to SMTP <code>{smtpEndpoint}</code> (any address, no password) and it appears here at once.</p>
       <p><Link href="/settings">Connection snippets for nodemailer, curl and Thunderbird</Link></p>
     </div>
   );
