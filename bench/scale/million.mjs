@@ -114,6 +114,10 @@ try {
   console.log(`last/first window throughput ${(summary.lastOverFirst * 100).toFixed(0)}% (floor ${FLOOR * 100}%: ${summary.floorMet ? 'met' : 'NOT met'})`);
   console.log(`server+PostgreSQL CPU per message, last/first window: ${(summary.cpuLastOverFirst * 100).toFixed(0)}%`);
   console.log(`Node RSS after window 1 ${first.rssMB?.toFixed(0)} MB, after the last ${last.rssMB?.toFixed(0)} MB, peak ${memory.peakRssMB.toFixed(0)} MB`);
+  const tables = await db.tables();
+  console.log('bytes per message by table (all messages incl. warm-up): ' +
+    tables.filter((t) => t.bytes > MB).map((t) => `${t.name} ${(t.bytes / final.messages).toFixed(0)}`).join(', '));
+  summary.tables = tables;
   const out = join(WORK_DIR, 'results', `scale-million-${stamp}.json`);
   writeFileSync(out, JSON.stringify({ opts, windows, summary, rssTimeline: memory.timeline.filter((_, i) => i % 20 === 0) }, null, 2));
   console.log(`saved ${out}`);

@@ -14,6 +14,14 @@ export async function openDb(url) {
       const row = r.rows[0];
       return { messages: Number(row.messages), accounts: Number(row.accounts), bytes: Number(row.bytes) };
     },
+    /** Bytes per table (heap + TOAST + indexes), biggest first. */
+    async tables() {
+      const r = await client.query(
+        `SELECT c.relname AS name, pg_total_relation_size(c.oid)::bigint AS bytes FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.relkind = 'r' AND n.nspname = 'public' ORDER BY 2 DESC`);
+      return r.rows.map((row) => ({ name: row.name, bytes: Number(row.bytes) }));
+    },
     close: () => client.end(),
   };
 }
