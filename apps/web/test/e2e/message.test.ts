@@ -140,6 +140,9 @@ describe('message view', () => {
     // Opened directly, the preview carries its own sandbox and CSP.
     const direct = await fetch(`${baseUrl()}/messages/${id}/preview?remote=0`);
     expect(direct.headers.get('content-security-policy')).toMatch(/^sandbox; default-src 'none'/);
+    expect(direct.headers.get('referrer-policy')).toBe('no-referrer');
+    // The UI's own pages cannot be framed by another site (their buttons delete mail).
+    expect((await fetch(messageUrl)).headers.get('x-frame-options')).toBe('SAMEORIGIN');
     expect(await direct.text()).not.toContain('http-equiv="refresh"');
 
     // The visible toggle loads remote content (and only then does the trap see requests).
