@@ -22,8 +22,8 @@ if (process.env.npm_execpath?.includes('pnpm')) {
   process.env.PATH = `${shimDir}${delimiter}${process.env.PATH}`;
 }
 
-const turbo = (task, extra = []) =>
-  spawnSync('turbo', ['run', task, '--output-logs=errors-only', ...extra], {
+const turbo = (task, { logs = 'errors-only', extra = [] } = {}) =>
+  spawnSync('turbo', ['run', task, `--output-logs=${logs}`, ...extra], {
     cwd: root,
     stdio: 'inherit',
   }).status === 0;
@@ -37,7 +37,7 @@ for (const task of ['typecheck', 'lint']) {
 }
 
 // Packages' suites run one after another: each starts its own servers and Postgres, and CI has 2 cores.
-const suitesOk = turbo('test', ['--concurrency=1', '--continue', '--output-logs=full']);
+const suitesOk = turbo('test', { logs: 'full', extra: ['--concurrency=1', '--continue'] });
 
 const expectedReports = readdirSync(join(root, 'apps'))
   .concat(readdirSync(join(root, 'packages')))
