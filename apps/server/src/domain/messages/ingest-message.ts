@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitBatcher, type GroupCommitLimits } from './group-commit-batcher.ts';
 import { findTestRun } from './find-test-run.ts';
-import { storeMessageBatch, type ReceivedMessage, type StoredMessage } from './store-message-batch.ts';
+import { MAILBOX_VANISHED, storeMessageBatch, type ReceivedMessage, type StoredMessage } from './store-message-batch.ts';
 
 export type { StoredMessage, Delivery } from './store-message-batch.ts';
 
@@ -58,8 +58,11 @@ export interface MessageIngesterOptions {
  */
 export const MAX_PENDING_INGEST_BYTES = 64 * 1024 * 1024;
 
-/** Deadlock / serialization failures are transient: the same batch succeeds when retried. */
-const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+/**
+ * Deadlock / serialization failures are transient: the same batch succeeds when retried; so does
+ * one whose INBOX retention removed meanwhile (prune-empty-accounts.ts).
+ */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', MAILBOX_VANISHED]);
 const MAX_ATTEMPTS = 3;
 
 export function createMessageIngester(options: MessageIngesterOptions): MessageIngester {

@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { notifyStatements, type MailboxChange } from '../events/letterbox-events.ts';
+import { pruneEmptyAccounts } from './prune-empty-accounts.ts';
 
 export interface RetentionPolicy {
   maxMessages: number | null;
@@ -46,6 +47,7 @@ export async function pruneRetention(pool: pg.Pool, policy: RetentionPolicy, now
         result.deleted += deleted;
         if (deleted < RETENTION_BATCH) break;
       }
+      if (result.deleted > 0) await pruneEmptyAccounts(pool);
       for (let i = 0; i < MAX_BATCHES_PER_SWEEP; i++) {
         const expunged = await expungeBatch(pool, cutoffs.expunge);
         result.expunged += expunged;

@@ -36,6 +36,11 @@ export interface StoredMessage {
 }
 
 const INBOX = 'INBOX';
+/**
+ * Error code when a target INBOX was removed (retention's empty-account pruning) between lookup and
+ * lock: nothing was committed, and a retry of the batch creates the account again.
+ */
+export const MAILBOX_VANISHED = 'LETTERBOX_MAILBOX_VANISHED';
 const MESSAGE_COLUMNS = 11;
 
 /** Text columns refuse NUL; an envelope address with one is stored without it. */
@@ -125,7 +130,7 @@ async function storeInTransaction(
     ],
   );
   if (allocated.rows.length !== counts.size || allocated.rows[0]!.inserted !== entryMailbox.length) {
-    throw new Error(`mailbox vanished during delivery (${allocated.rows.length} of ${counts.size} allocated)`);
+    throw Object.assign(new Error(`mailbox vanished during delivery (${allocated.rows.length} of ${counts.size} allocated)`), { code: MAILBOX_VANISHED });
   }
   const firstUid = new Map(allocated.rows.map((r) => [r.id, r.first_uid]));
 

@@ -1,0 +1,71 @@
+// Retention keeps the store bounded for unlimited never-seen addresses: once an address's mail is
+// gone, its account and INBOX go too (unless someone logged in to it over IMAP), and a delivery
+// racing that removal still lands in its recipient's INBOX.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pruneRetention } from '../../src/domain/messages/prune-retention.ts';
+import { imapFlow } from '../imap/support/imap-letterbox.ts';
+import { dataPayload, RawSmtpClient } from '../smtp/support/raw-smtp-client.ts';
+import { inboxMessageIds, startTestLetterbox, type TestLetterbox } from '../smtp/support/test-letterbox.ts';
+
+let server: TestLetterbox;
+beforeAll(async () => {
+  server = await startTestLetterbox();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** One message per address, in order; returns the stored ids. */
+async function deliver(addresses: string[]): Promise<string[]> {
+  const { client } = await RawSmtpClient.connect(server.letterbox.smtpPort);
+  await client.command('EHLO bounded.test');
+  const ids: string[] = [];
+  for (const to of addresses) {
+    await client.command('MAIL FROM:<s@bounded.test>');
+    await client.command(`RCPT TO:<${to}>`);
+    await client.command('DATA');
+    client.write(dataPayload(`Subject: to ${to}\r\n\r\nx\r\n`));
+    ids.push(/stored as (\d+)/.exec((await client.read()).text)![1]!);
+  }
+  await client.quit();
+  return ids;
+}
+
+const accounts = async () =>
+  (await server.db.query<{ address: string }>('SELECT address FROM accounts ORDER BY address')).rows.map((r) => r.address);
+const prune = (maxMessages: number) => pruneRetention(server.letterbox.database.pool, { maxMessages, maxAgeMs: null });
+
+describe('retention with unlimited addresses', () => {
+  it('removes the accounts and INBOXes it emptied, keeps IMAP users, and a later delivery re-creates them', async () => {
+    await deliver(['imap-user@bounded.test']);
+    const imap = imapFlow(server.letterbox.imapPort, 'imap-user@bounded.test');
+    await imap.connect();
+    await imap.logout();
+    const addresses = Array.from({ length: 12 }, (_, i) => `u${i}@bounded.test`);
+    await deliver(addresses);
+    const oldValidity = (await server.db.query<{ v: number }>(
+      `SELECT m."uidValidity" AS v FROM mailboxes m JOIN accounts a ON a.id = m."accountId" WHERE a.address = 'u0@bounded.test'`)).rows[0]!.v;
+
+    expect(await prune(4)).toMatchObject({ expunged: 9 });
+    expect(await prune(4)).toMatchObject({ deleted: 9 });
+    expect(await accounts()).toEqual(['catchall', 'imap-user@bounded.test', ...addresses.slice(8)].sort());
+    expect((await server.db.query('SELECT 1 FROM mailboxes m LEFT JOIN accounts a ON a.id = m."accountId" WHERE a.id IS NULL')).rowCount).toBe(0);
+
+    const [again] = await deliver(['u0@bounded.test']);
+    expect(await inboxMessageIds(server.db, 'u0@bounded.test')).toEqual([again]);
+    const newValidity = (await server.db.query<{ v: number }>(
+      `SELECT m."uidValidity" AS v FROM mailboxes m JOIN accounts a ON a.id = m."accountId" WHERE a.address = 'u0@bounded.test'`)).rows[0]!.v;
+    expect(newValidity).toBeGreaterThan(oldValidity);
+  });
+
+  it('a delivery racing the removal of its account is stored in its INBOX', async () => {
+    const addresses = Array.from({ length: 60 }, (_, i) => `race${i}@bounded.test`);
+    await deliver(addresses);
+    await prune(1); // expunge all but the newest
+    const [, racing] = await Promise.all([prune(1), deliver(addresses)]);
+    for (const [i, address] of addresses.entries()) {
+      const inbox = await inboxMessageIds(server.db, address);
+      expect(inbox).toContain(racing[i]);
+    }
+  });
+});
