@@ -6,7 +6,7 @@
 // message. The floor: the last window's throughput within 80% of the first's, and flat memory.
 //
 //   node bench/scale/million.mjs [-n 1000000] [--window 100000] [-c 100] [--size 2k]
-//                                [--load-test-mode on|off] [--retention-max-messages N] [--no-pin]
+//                                [--load-test-mode on|off] [--retention-max-messages N] [--settle S] [--no-pin]
 //
 // Like ../smtp-ingest/run.mjs, the generator is pinned to CPU 1 and the server with its
 // PostgreSQL to CPU 0. Each window reconnects its C connections (the clock starts once all are
@@ -43,6 +43,8 @@ const { values: opts } = parseArgs({
     'load-test-mode': { type: 'string', default: 'on' },
     'retention-max-messages': { type: 'string', default: 'off' },
     'no-pin': { type: 'boolean', default: false },
+    /** Seconds to wait after the load before the last size reading (retention catching up). */
+    settle: { type: 'string', default: '0' },
   },
 });
 const total = Number(opts.n);
@@ -114,6 +116,13 @@ try {
   console.log(`last/first window throughput ${(summary.lastOverFirst * 100).toFixed(0)}% (floor ${FLOOR * 100}%: ${summary.floorMet ? 'met' : 'NOT met'})`);
   console.log(`server+PostgreSQL CPU per message, last/first window: ${(summary.cpuLastOverFirst * 100).toFixed(0)}%`);
   console.log(`Node RSS after window 1 ${first.rssMB?.toFixed(0)} MB, after the last ${last.rssMB?.toFixed(0)} MB, peak ${memory.peakRssMB.toFixed(0)} MB`);
+  const settleS = Number(opts.settle);
+  if (settleS > 0) {
+    await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
+    const settled = await db.size();
+    summary.afterSettle = { seconds: settleS, ...settled };
+    console.log(`${settleS} s after the load: ${settled.messages} message rows, ${settled.accounts} accounts, DB ${(settled.bytes / MB).toFixed(0)} MB`);
+  }
   const tables = await db.tables();
   console.log('bytes per message by table (all messages incl. warm-up): ' +
     tables.filter((t) => t.bytes > MB).map((t) => `${t.name} ${(t.bytes / final.messages).toFixed(0)}`).join(', '));

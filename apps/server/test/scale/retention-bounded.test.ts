@@ -58,6 +58,17 @@ describe('retention with unlimited addresses', () => {
     expect(newValidity).toBeGreaterThan(oldValidity);
   });
 
+  it('expunges and purges more than one batch (500) per sweep, then removes those accounts', async () => {
+    const addresses = Array.from({ length: 1_300 }, (_, i) => `bulk${i}@bounded.test`);
+    await deliver(addresses);
+    const live = async () => (await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE "deletedAt" IS NULL')).rows[0]!.n;
+    expect((await prune(100))!.expunged).toBeGreaterThanOrEqual(1_200);
+    expect(await live()).toBe(100);
+    expect((await prune(100))!.deleted).toBeGreaterThanOrEqual(1_200);
+    const bulkLeft = (await accounts()).filter((a) => a.startsWith('bulk'));
+    expect(bulkLeft).toEqual(addresses.slice(1_200).sort());
+  });
+
   it('a delivery racing the removal of its account is stored in its INBOX', async () => {
     const addresses = Array.from({ length: 60 }, (_, i) => `race${i}@bounded.test`);
     await deliver(addresses);

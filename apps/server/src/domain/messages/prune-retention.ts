@@ -48,10 +48,14 @@ export async function pruneRetention(pool: pg.Pool, policy: RetentionPolicy, now
         if (deleted < RETENTION_BATCH) break;
       }
       if (result.deleted > 0) await pruneEmptyAccounts(pool);
+      // Keyset cursor: expunged-but-not-yet-purged messages stay in id order in front of the live
+      // ones, and rescanning them for every batch made a sweep quadratic in that backlog.
+      let after = '0';
       for (let i = 0; i < MAX_BATCHES_PER_SWEEP; i++) {
-        const expunged = await expungeBatch(pool, cutoffs.expunge);
-        result.expunged += expunged;
-        if (expunged < RETENTION_BATCH) break;
+        const expunged = await expungeBatch(pool, cutoffs.expunge, after);
+        result.expunged += expunged.count;
+        if (expunged.count < RETENTION_BATCH) break;
+        after = expunged.lastId;
       }
       return result;
     } finally {
@@ -124,25 +128,25 @@ async function purgeBatch(pool: pg.Pool, cutoff: Cutoff): Promise<number> {
   }
 }
 
-async function expungeBatch(pool: pg.Pool, cutoff: Cutoff): Promise<number> {
+async function expungeBatch(pool: pg.Pool, cutoff: Cutoff, after: string): Promise<{ count: number; lastId: string }> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     const picked = await client.query<{ id: string }>(
       `SELECT m.id FROM messages m
-        WHERE ${CANDIDATE}
+        WHERE m.id > $4::bigint AND ${CANDIDATE}
           AND ${LIVE}
         ORDER BY m.id LIMIT $3`,
-      [cutoff.maxId, cutoff.receivedBefore, RETENTION_BATCH],
+      [cutoff.maxId, cutoff.receivedBefore, RETENTION_BATCH, after],
     );
     const messageIds = picked.rows.map((r) => r.id);
     if (messageIds.length === 0) {
       await client.query('COMMIT');
-      return 0;
+      return { count: 0, lastId: after };
     }
     const notify = await expungeMessages(client, messageIds);
     await client.query(`${notify} COMMIT`);
-    return messageIds.length;
+    return { count: messageIds.length, lastId: messageIds.at(-1)! };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
