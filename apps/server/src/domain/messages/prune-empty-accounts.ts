@@ -14,12 +14,12 @@ const ACCOUNT_BATCH = 500;
 /** Batches per sweep, so one sweep ends while mail keeps arriving. */
 const MAX_ACCOUNT_BATCHES = 200;
 
-export async function pruneEmptyAccounts(pool: pg.Pool): Promise<number> {
+export async function pruneEmptyAccounts(pool: pg.Pool, stopping: () => boolean = () => false): Promise<number> {
   let total = 0;
   for (let i = 0; i < MAX_ACCOUNT_BATCHES; i++) {
     const deleted = await pruneBatch(pool);
     total += deleted.removed;
-    if (deleted.candidates < ACCOUNT_BATCH) break;
+    if (deleted.candidates < ACCOUNT_BATCH || stopping()) break;
   }
   return total;
 }

@@ -33,7 +33,13 @@ const MAX_BATCHES_PER_SWEEP = 200;
 export const RETENTION_INTERVAL_MS = 30_000;
 
 /** One sweep; null when another node holds the retention lock. */
-export async function pruneRetention(pool: pg.Pool, policy: RetentionPolicy, now: Date = new Date()): Promise<RetentionResult | null> {
+export async function pruneRetention(
+  pool: pg.Pool,
+  policy: RetentionPolicy,
+  now: Date = new Date(),
+  /** Checked between batches: shutdown must not wait for a whole sweep through a backlog. */
+  stopping: () => boolean = () => false,
+): Promise<RetentionResult | null> {
   if (policy.maxMessages === null && policy.maxAgeMs === null) return { expunged: 0, deleted: 0 };
   const lockClient = await pool.connect();
   try {
@@ -45,16 +51,16 @@ export async function pruneRetention(pool: pg.Pool, policy: RetentionPolicy, now
       for (let i = 0; i < MAX_BATCHES_PER_SWEEP; i++) {
         const deleted = await purgeBatch(pool, cutoffs.purge);
         result.deleted += deleted;
-        if (deleted < RETENTION_BATCH) break;
+        if (deleted < RETENTION_BATCH || stopping()) break;
       }
-      if (result.deleted > 0) await pruneEmptyAccounts(pool);
+      if (result.deleted > 0 && !stopping()) await pruneEmptyAccounts(pool, stopping);
       // Keyset cursor: expunged-but-not-yet-purged messages stay in id order in front of the live
       // ones, and rescanning them for every batch made a sweep quadratic in that backlog.
       let after = '0';
       for (let i = 0; i < MAX_BATCHES_PER_SWEEP; i++) {
         const expunged = await expungeBatch(pool, cutoffs.expunge, after);
         result.expunged += expunged.count;
-        if (expunged.count < RETENTION_BATCH) break;
+        if (expunged.count < RETENTION_BATCH || stopping()) break;
         after = expunged.lastId;
       }
       return result;
@@ -199,9 +205,10 @@ export function startRetention(options: { pool: pg.Pool; policy: RetentionPolicy
   const { pool, policy, log } = options;
   if (policy.maxMessages === null && policy.maxAgeMs === null) return { stop: async () => {} };
   let current: Promise<unknown> | null = null;
+  let stopped = false;
   const sweep = () => {
     if (current) return; // the previous sweep is still going
-    current = pruneRetention(pool, policy).then(
+    current = pruneRetention(pool, policy, new Date(), () => stopped).then(
       (result) => {
         if (result && (result.expunged > 0 || result.deleted > 0)) {
           log.info(`retention: expunged ${result.expunged}, deleted ${result.deleted} messages`);
@@ -217,6 +224,7 @@ export function startRetention(options: { pool: pg.Pool; policy: RetentionPolicy
   sweep();
   return {
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       await current;
     },
