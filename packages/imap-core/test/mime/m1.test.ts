@@ -6,7 +6,7 @@ import type { SectionSpec } from '../../src/mime/section-spec.ts';
 import { encodeString } from './encode.ts';
 
 // The IMAP.md §6 fixture: every number below is from its "Derived" line and vectors T12–T15.
-const raw = readFileSync(new URL('../../../../../shared/fixtures/m1.eml', import.meta.url));
+const raw = readFileSync(new URL('../fixtures/m1.eml', import.meta.url));
 const root = parseMime(raw);
 
 const T12_FIELDS =

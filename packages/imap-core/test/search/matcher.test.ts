@@ -4,7 +4,7 @@ import { type SearchContext, type SearchableMessage, matchesSearch, parseRfc5322
 import type { SearchKey } from '../../src/search/criteria.ts';
 import { parseMime } from '../../src/mime/index.ts';
 
-const m1 = readFileSync(new URL('../../../../../shared/fixtures/m1.eml', import.meta.url));
+const m1 = readFileSync(new URL('../fixtures/m1.eml', import.meta.url));
 const crlf = (lines: string[]): Buffer => Buffer.from(lines.join('\r\n'), 'latin1');
 
 const latin1Body = Buffer.concat([
