@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { ImapFlow } from 'imapflow';
-import { defaultConfig, type LetterboxConfig } from '../../../src/config.ts';
+import type { LetterboxConfig } from '../../../src/config.ts';
+import { testLetterboxConfig } from '../../helpers/letterbox-config.ts';
 import { startLetterbox, type RunningLetterbox } from '../../../src/letterbox.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 
@@ -31,18 +32,7 @@ export async function createImapTestEnv(): Promise<ImapTestEnv> {
     dataDir,
     db,
     async startNode(overrides = {}) {
-      const config: LetterboxConfig = {
-        ...defaultConfig(),
-        host: '127.0.0.1',
-        smtpPort: 0,
-        imapPort: 0,
-        imapsPort: 0,
-        httpPort: 0,
-        databaseUrl: database.url,
-        dataDir,
-        logLevel: 'silent',
-        ...overrides,
-      };
+      const config = testLetterboxConfig(database.url, dataDir, overrides);
       const node = await startLetterbox(config);
       nodes.add(node);
       const stop = node.stop;

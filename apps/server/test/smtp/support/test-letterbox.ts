@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { defaultConfig, type LetterboxConfig } from '../../../src/config.ts';
+import type { LetterboxConfig } from '../../../src/config.ts';
+import { testLetterboxConfig } from '../../helpers/letterbox-config.ts';
 import { startLetterbox, type RunningLetterbox } from '../../../src/letterbox.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
 
@@ -34,18 +35,7 @@ export async function startSecondNode(first: TestLetterbox): Promise<TestLetterb
 
 async function startOn(database: { url: string; drop(): Promise<void> }, overrides: Partial<LetterboxConfig>): Promise<TestLetterbox> {
   const dataDir = await mkdtemp(join(tmpdir(), 'letterbox-smtp-test-'));
-  const config: LetterboxConfig = {
-    ...defaultConfig(),
-    host: '127.0.0.1',
-    smtpPort: 0,
-    imapPort: 0,
-    imapsPort: 0,
-    httpPort: 0,
-    databaseUrl: database.url,
-    dataDir,
-    logLevel: 'silent',
-    ...overrides,
-  };
+  const config = testLetterboxConfig(database.url, dataDir, overrides);
   const letterbox = await startLetterbox(config);
   const db = new pg.Pool({ connectionString: database.url, max: 4 });
   // Dropping the database at the end terminates whatever connection is still closing.
