@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { atom, type FetchRequest, type FetchedMessage, type ImapValue, type Sink } from '@letterbox/imap-core';
 import { bodyStructure, envelope, parseMime } from '@letterbox/imap-core/mime';
+import { bigintLiteral, boolLiteral, decode, intLiteral, selectBinary, type BinaryRow } from '../db/binary-copy.ts';
 import { imapValueFromJson, imapValueToJson, type ImapValueJson } from './imap-value-json.ts';
 import { withRecent } from './mailbox-changes.ts';
 import { uidRangeArrays } from './uid-ranges.ts';
@@ -54,41 +55,44 @@ export interface FetchScope {
 export async function fetchMessages(pool: pg.Pool, scope: FetchScope, request: FetchRequest, sink: Sink<FetchedMessage>): Promise<void> {
   const pageRows = request.raw ? PAGE_ROWS_WITH_RAW : PAGE_ROWS;
   const { starts, ends } = uidRangeArrays(request.uids);
+  // Binary COPY (db/binary-copy.ts): raw octets arrive as stored, not as hex text twice their
+  // size. COPY takes no parameters, so the values below are inlined as checked literals.
+  const [wantRaw, wantEnvelope, wantStructure] = [request.raw, request.envelope, request.bodyStructure].map(boolLiteral);
   // The message row (large: it holds the octets) is read only when something is not cached: the
   // scalar subqueries in CASE run for those rows alone.
   const message = (column: string) => `(SELECT ${column} FROM messages m WHERE m.id = mm."messageId")`;
-  const columns = `mm.uid, mm."messageId" AS message_id, mm.flags, (extract(epoch FROM mm."internalDate") * 1000)::float8 AS internal_ms,
-              coalesce(s.size, ${message('m.size')}) AS size,
-              CASE WHEN $4 OR ($6 AND s."bodyStructure" IS NULL) THEN ${message('m.raw')}
-                   WHEN $5 AND s.envelope IS NULL THEN ${message(HEADER_BLOCK)}
-              END AS raw,
-              CASE WHEN $5 THEN s.envelope->>'w' END AS envelope_wire,
-              CASE WHEN $5 AND NOT s.envelope ? 'w' THEN s.envelope END AS envelope,
-              CASE WHEN $6 THEN s."bodyStructure"->>'w' END AS body_structure_wire,
-              CASE WHEN $6 AND NOT s."bodyStructure" ? 'w' THEN s."bodyStructure" END AS body_structure`;
+  // The decoders in decodeFetchRow rely on these types and this order.
+  const columns = `mm.uid::int4, mm."messageId"::int8, mm.flags::text[], (extract(epoch FROM mm."internalDate") * 1000)::float8,
+              coalesce(s.size, ${message('m.size')})::int4,
+              CASE WHEN ${wantRaw} OR (${wantStructure} AND s."bodyStructure" IS NULL) THEN ${message('m.raw')}
+                   WHEN ${wantEnvelope} AND s.envelope IS NULL THEN ${message(HEADER_BLOCK)}
+              END,
+              CASE WHEN ${wantEnvelope} THEN s.envelope->>'w' END,
+              CASE WHEN ${wantEnvelope} AND NOT s.envelope ? 'w' THEN s.envelope END,
+              CASE WHEN ${wantStructure} THEN s."bodyStructure"->>'w' END,
+              CASE WHEN ${wantStructure} AND NOT s."bodyStructure" ? 'w' THEN s."bodyStructure" END`;
   const cache = `LEFT JOIN message_imap_structures s ON s."messageId" = mm."messageId"`;
+  const mailbox = bigintLiteral(scope.mailboxId);
   // With raw octets the page is chosen first (UIDs and running size), the octets read for those
   // rows only; without them a plain keyset page.
-  const sql = request.raw
-    ? `WITH page AS (
-         SELECT mm.uid, mm."messageId", mm.flags, mm."internalDate", sum(m.size) OVER (ORDER BY mm.uid) - m.size AS bytes_before
-           FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
-          WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3
-          ORDER BY mm.uid LIMIT $7
-       )
-       SELECT ${columns} FROM page mm ${cache} WHERE mm.bytes_before < $8 ORDER BY mm.uid`
-    : `SELECT ${columns} FROM mailbox_messages mm ${cache}
-        WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3
-        ORDER BY mm.uid LIMIT $7`;
-  const loadPage = (after: number, end: number) => {
-    const params: unknown[] = [scope.mailboxId, after, end, request.raw, request.envelope, request.bodyStructure, pageRows];
-    return pool.query<FetchRow>(sql, request.raw ? [...params, RAW_PAGE_BYTES] : params);
-  };
+  const sql = (after: number, end: number) =>
+    request.raw
+      ? `WITH page AS (
+           SELECT mm.uid, mm."messageId", mm.flags, mm."internalDate", sum(m.size) OVER (ORDER BY mm.uid) - m.size AS bytes_before
+             FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
+            WHERE mm."mailboxId" = ${mailbox} AND mm.uid > ${intLiteral(after)} AND mm.uid <= ${intLiteral(end)}
+            ORDER BY mm.uid LIMIT ${intLiteral(pageRows)}
+         )
+         SELECT ${columns} FROM page mm ${cache} WHERE mm.bytes_before < ${intLiteral(RAW_PAGE_BYTES)} ORDER BY mm.uid`
+      : `SELECT ${columns} FROM mailbox_messages mm ${cache}
+          WHERE mm."mailboxId" = ${mailbox} AND mm.uid > ${intLiteral(after)} AND mm.uid <= ${intLiteral(end)}
+          ORDER BY mm.uid LIMIT ${intLiteral(pageRows)}`;
+  const loadPage = async (after: number, end: number): Promise<FetchRow[]> => (await selectBinary(pool, sql(after, end))).map(decodeFetchRow);
   for (let i = 0; i < starts.length; i++) {
     const end = ends[i]!;
-    let next: Promise<pg.QueryResult<FetchRow>> | null = loadPage(starts[i]! - 1, end);
+    let next: Promise<FetchRow[]> | null = loadPage(starts[i]! - 1, end);
     while (next) {
-      const page: FetchRow[] = (await next).rows;
+      const page: FetchRow[] = await next;
       // A page cut short by the byte budget is not the end: stop at the first empty page.
       next = page.length > 0 ? loadPage(page[page.length - 1]!.uid, end) : null;
       // Don't leave the prefetch unobserved if the sink throws (client gone).
@@ -111,6 +115,21 @@ export async function fetchMessages(pool: pg.Pool, scope: FetchScope, request: F
       await writeBack;
     }
   }
+}
+
+function decodeFetchRow([uid, messageId, flags, internalMs, size, raw, envelopeWire, envelope, structureWire, structure]: BinaryRow): FetchRow {
+  return {
+    uid: decode.int4(uid!),
+    message_id: decode.int8(messageId!),
+    flags: flags === null ? null : (decode.textArray(flags!) as string[]),
+    internal_ms: decode.float8(internalMs!),
+    size: decode.int4(size!),
+    raw: raw ?? null,
+    envelope_wire: envelopeWire === null ? null : decode.text(envelopeWire!),
+    envelope: envelope === null ? null : (decode.jsonb(envelope!) as ImapValueJson),
+    body_structure_wire: structureWire === null ? null : decode.text(structureWire!),
+    body_structure: structure === null ? null : (decode.jsonb(structure!) as ImapValueJson),
+  };
 }
 
 function cached(wire: string | null, tree: ImapValueJson | null): ImapValue | undefined {

@@ -1,14 +1,18 @@
 // The raw .eml, the HTML or text part alone, and attachment content (re-parsed from the raw
 // bytes: only attachment metadata is stored, DESIGN invariant 4).
 import { simpleParser } from 'mailparser';
+import { bigintLiteral, selectBinary } from '../../db/binary-copy.ts';
 import { AppError } from '../app-error.ts';
 import { ensureParsed, type ParseDeps } from './ensure-parsed.ts';
 
 export async function getRawMessage(deps: ParseDeps, id: string): Promise<Buffer> {
-  const result = await deps.pool.query<{ raw: Buffer }>('SELECT raw FROM messages WHERE id = $1::bigint AND "deletedAt" IS NULL', [id]);
-  const row = result.rows[0];
-  if (!row) throw new AppError('message_not_found', `no message with id ${id}`);
-  return row.raw;
+  // Binary COPY: the octets as stored, not hex text twice their size (binary-copy.ts).
+  const rows = /^\d{1,19}$/.test(id)
+    ? await selectBinary(deps.pool, `SELECT raw FROM messages WHERE id = ${bigintLiteral(id)} AND "deletedAt" IS NULL`)
+    : [];
+  const raw = rows[0]?.[0];
+  if (!raw) throw new AppError('message_not_found', `no message with id ${id}`);
+  return raw;
 }
 
 export async function getMessagePart(deps: ParseDeps, id: string, part: 'html' | 'text'): Promise<string> {

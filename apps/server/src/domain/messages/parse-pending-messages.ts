@@ -5,6 +5,7 @@
 // anything left behind by a crash.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type pg from 'pg';
+import { bigintArrayLiteral, decode, selectBinary } from '../../db/binary-copy.ts';
 import type { Logger } from '../../logger.ts';
 import { headerAddressKeys } from './header-address-keys.ts';
 import { parseMessage, type ParsedMessage } from './parse-message.ts';
@@ -142,10 +143,13 @@ async function parsePendingBatch(pool: pg.Pool, log: Logger, only?: readonly str
     // Claimed rows beyond the byte budget stay pending (their locks go at COMMIT).
     let bytes = 0;
     const ids = claimed.rows.filter((row, i) => (bytes += row.size) <= PARSE_BATCH_BYTES || i === 0).map((r) => r.id);
-    const raws = await client.query<{ id: string; raw: Buffer }>('SELECT id, raw FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id', [ids]);
+    // Binary COPY: the octets as stored, not hex text twice their size (binary-copy.ts).
+    const raws = (await selectBinary(client, `SELECT id, raw FROM messages WHERE id = ANY(${bigintArrayLiteral(ids)}) ORDER BY id`)).map(
+      ([id, raw]) => ({ id: decode.int8(id!), raw: raw! }),
+    );
     const outcomes: ParseOutcome[] = [];
     const started = Date.now();
-    for (const { id, raw } of raws.rows) {
+    for (const { id, raw } of raws) {
       if (outcomes.length > 0 && Date.now() - started >= PARSE_SLICE_MS) break;
       try {
         outcomes.push({ id, parsed: await parseMessage(raw) });
@@ -156,7 +160,7 @@ async function parsePendingBatch(pool: pg.Pool, log: Logger, only?: readonly str
       }
       await yieldToEventLoop(); // let SMTP sessions run between two parses
     }
-    raws.rows.length = 0;
+    raws.length = 0;
     await client.query('SAVEPOINT parsed_fields');
     try {
       await writeOutcomes(client, outcomes);
