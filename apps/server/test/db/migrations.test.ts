@@ -86,6 +86,31 @@ describe('applyMigrations', () => {
     }
   });
 
+  it('leaves a recorded failed migration to the engine, which refuses to go on', async () => {
+    const db = await emptyDatabase();
+    const [first] = await migrationNames();
+    await applyMigrations(db.url);
+    await query(db.url, `UPDATE _prisma_migrations SET finished_at = NULL, logs = 'failed here' WHERE migration_name = '${first}'`);
+    await expect(applyMigrations(db.url)).rejects.toThrow(/failed migrations/i);
+  });
+
+  it('applies a migration added after the others were recorded', async () => {
+    const db = await emptyDatabase();
+    await applyMigrations(db.url);
+    const dir = await mkdtemp(join(tmpdir(), 'letterbox-added-migration-'));
+    try {
+      await cp(MIGRATIONS_DIR, dir, { recursive: true });
+      await mkdir(join(dir, '29991231000000_added'));
+      await writeFile(join(dir, '29991231000000_added', 'migration.sql'), 'CREATE TABLE added (id int);\n');
+      const logged: string[] = [];
+      expect(await applyMigrations(db.url, { migrationsDir: dir, log: (message) => logged.push(message) })).toEqual(['29991231000000_added']);
+      expect(logged).toEqual(['applied migration 29991231000000_added']);
+      expect(await applyMigrations(db.url, { migrationsDir: dir })).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('leaves nothing half-applied when a migration fails midway', async () => {
     const db = await emptyDatabase();
     const dir = await mkdtemp(join(tmpdir(), 'letterbox-failing-migration-'));
