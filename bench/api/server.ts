@@ -39,7 +39,7 @@ export async function startServer(extraArgs: string[] = []): Promise<BenchServer
   const [smtp, http, imap, imaps, postgres] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'apps/server/src/main.ts', '--host', '127.0.0.1', '--smtp-port', String(smtp), '--http-port', String(http),
+    ['apps/server/scripts/start.mjs', '--host', '127.0.0.1', '--smtp-port', String(smtp), '--http-port', String(http),
       '--imap-port', String(imap), '--imaps-port', String(imaps), '--data-dir', dataDir, '--embedded-postgres-port', String(postgres),
       '--log-level', 'warn', ...extraArgs],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DATABASE_URL: '' } },

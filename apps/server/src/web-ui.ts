@@ -4,7 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LetterboxConfig } from './config.ts';
 import type { Logger } from './logger.ts';
 
-const WEB_HANDLER_MODULE = new URL('../../web/server/web-handler.ts', import.meta.url).href;
+// Set by scripts/build-server.mjs to the bundled handler; unset when running from TypeScript sources.
+declare const __LETTERBOX_WEB_HANDLER__: string | undefined;
+const WEB_HANDLER_MODULE =
+  typeof __LETTERBOX_WEB_HANDLER__ === 'string' ? __LETTERBOX_WEB_HANDLER__ : new URL('../../web/server/web-handler.ts', import.meta.url).href;
 const VERSION_FILE = new URL('../package.json', import.meta.url);
 
 export interface ListenerPorts {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, WORK_DIR } from '../../smtp-ingest/lib/deps.mjs';
 import { freePort, spawnServer, stopChild, waitForSmtp } from '../../smtp-ingest/lib/proc.mjs';
 
-const MAIN = join(REPO_ROOT, 'apps', 'server', 'src', 'main.ts');
+const START = join(REPO_ROOT, 'apps', 'server', 'scripts', 'start.mjs');
 const START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 60_000;
 
@@ -16,7 +16,7 @@ export async function startExtraNode({ databaseUrl, cpus, env = {}, logFile, nam
   mkdirSync(dataDir, { recursive: true });
   const ports = {};
   for (const p of ['smtp', 'http', 'imap', 'imaps']) ports[p] = await freePort();
-  const args = ['--import', 'tsx', MAIN, '--host', '127.0.0.1',
+  const args = [START, '--host', '127.0.0.1',
     '--smtp-port', String(ports.smtp), '--http-port', String(ports.http),
     '--imap-port', String(ports.imap), '--imaps-port', String(ports.imaps),
     '--data-dir', dataDir, '--log-level', 'warn', '--database-url', databaseUrl];

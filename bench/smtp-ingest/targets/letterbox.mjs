@@ -1,6 +1,7 @@
-// Target (c): Letterbox itself, started the way a user starts it (apps/server/src/main.ts through
-// tsx) in its default configuration: embedded PostgreSQL in a fresh temporary data directory,
-// every port chosen free on loopback. Its PostgreSQL processes are the server's descendants, so
+// Target (c): Letterbox itself, started the way `pnpm start` starts it (apps/server/scripts/start.mjs:
+// the server bundled into plain JavaScript, rebuilt first if the sources changed) in its default
+// configuration: embedded PostgreSQL in a fresh temporary data directory, every port chosen free
+// on loopback. Its PostgreSQL processes are the server's descendants, so
 // they share the server's CPU pinning; their memory is reported separately from Node's.
 // With `pgStats` (profile mode) it runs on the DATABASE_URL path instead, against a PostgreSQL of
 // the same version and settings started by the bench with pg_stat_statements loaded.
@@ -10,7 +11,7 @@ import { REPO_ROOT, WORK_DIR, importFromServer } from '../lib/deps.mjs';
 import { descendants, freePort, memoryOf, spawnServer, stopChild, waitForSmtp } from '../lib/proc.mjs';
 import { startBenchPostgres } from '../lib/bench-postgres.mjs';
 
-const MAIN = join(REPO_ROOT, 'apps', 'server', 'src', 'main.ts');
+const START = join(REPO_ROOT, 'apps', 'server', 'scripts', 'start.mjs');
 const START_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 60_000;
 // Letterbox's embedded PostgreSQL superuser and database (apps/server/src/db/embedded-postgres.ts).
@@ -29,7 +30,7 @@ export async function startLetterbox({ cpus, nodeArgs = [], env = {}, logFile, l
   mkdirSync(dataDir, { recursive: true });
   const ports = {};
   for (const name of ['smtp', 'http', 'imap', 'imaps', 'pg']) ports[name] = await freePort();
-  const args = [...nodeArgs, '--import', 'tsx', MAIN,
+  const args = [...nodeArgs, START,
     '--host', '127.0.0.1',
     '--smtp-port', String(ports.smtp), '--http-port', String(ports.http),
     '--imap-port', String(ports.imap), '--imaps-port', String(ports.imaps),
