@@ -88,6 +88,20 @@ describe('background parsing', () => {
     expect(row.raw.toString('latin1')).toBe(message);
   });
 
+  it('stores decoded text with lone UTF-16 surrogates (as U+FFFD), quotes, backslashes and control characters', async () => {
+    // A UTF-16 encoded word can decode to half a surrogate pair.
+    const halfPair = Buffer.from([0xd8, 0x00, 0x00, 0x41]).toString('base64');
+    const message = `Subject: =?UTF-16BE?B?${halfPair}?=\r\nX-Odd: a "quoted" \\back\\slash \x01\r\nFrom: "Q \\"x\\"" <q@sender.test>\r\n\r\nbody \\ "\r\n`;
+    const id = await sendRaw('surrogate@sender.test', 'surrogate@rcpt.test', message);
+    const row = await messageRow(id);
+    expect(row.parseState).toBe('parsed');
+    expect(row.subject).toBe('\uFFFDA');
+    expect(row.headers).toContainEqual({ name: 'X-Odd', value: 'a "quoted" \\back\\slash \x01' });
+    expect(row.fromAddress).toEqual([{ name: 'Q "x"', address: 'q@sender.test' }]);
+    expect(row.headerAddresses).toEqual(['from:q@sender.test']);
+    expect(row.text.trim()).toBe('body \\ "');
+  });
+
   it('parses what it can of sloppy MIME (missing closing boundary, unknown charset)', async () => {
     const message = 'Subject: sloppy\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\nstill here\r\n';
     const id = await sendRaw('sloppy@sender.test', 'sloppy@rcpt.test', message);
