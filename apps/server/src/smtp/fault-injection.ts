@@ -88,10 +88,9 @@ export class SmtpFaultInjection {
     };
   }
 
-  /** End of DATA, the whole message in hand, before it is stored. */
-  atData(session: SMTPServerSession, raw: Buffer, gate: DataGate): void {
+  /** End of DATA, the whole message in hand (its run: findTestRun), before it is stored. */
+  atData(session: SMTPServerSession, run: string | null, gate: DataGate): void {
     const recipients = session.envelope.rcptTo.map((r) => r.address);
-    const run = findTestRun(raw, userOf(session), recipients);
     const actions = [...this.options.rules.actionsAt('data', run), ...tagActionsAt('data', recipients)];
     const fault = combineFaultActions(actions);
     const connection = this.connections.get(session);

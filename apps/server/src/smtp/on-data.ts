@@ -9,6 +9,7 @@
 //   - fault injection (address tags, API rules; fault-injection.ts) may delay, reject or drop the
 //     connection at the end of DATA, before anything is stored.
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { findTestRun } from '../domain/messages/find-test-run.ts';
 import type { MessageIngester } from '../domain/messages/ingest-message.ts';
 import type { Logger } from '../logger.ts';
 import { CrlfNormalizer } from './crlf-normalizer.ts';
@@ -82,21 +83,25 @@ export function onData(options: OnDataOptions) {
       }
       const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       chunks.length = 0;
+      const authUser = (session.user as SmtpUser | undefined)?.username ?? null;
+      const rcptTo = session.envelope.rcptTo.map((r) => r.address);
+      // Once per message: fault rules, ingest and the statistics all need it.
+      const run = findTestRun(raw, authUser, rcptTo);
       if (options.faults) {
-        options.faults.atData(session, raw, { proceed: () => store(raw), fail: (error) => callback(error), abandon: settle });
-      } else store(raw);
+        options.faults.atData(session, run, { proceed: () => store(raw, authUser, rcptTo, run), fail: (error) => callback(error), abandon: settle });
+      } else store(raw, authUser, rcptTo, run);
     });
 
-    const store = (raw: Buffer) => {
-      const user = session.user as SmtpUser | undefined;
+    const store = (raw: Buffer, authUser: string | null, rcptTo: string[], run: string | null) => {
       const stored = options.ingester.ingest({
         raw,
         mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-        rcptTo: session.envelope.rcptTo.map((r) => r.address),
-        authUser: user?.username ?? null,
+        rcptTo,
+        authUser,
         clientAddress: session.remoteAddress || null,
         heloName: session.hostNameAppearsAs || null,
         tls: session.secure,
+        run,
       });
       stored.then(
         (message) => callback(null, `OK: message stored as ${message.id}`),

@@ -2,7 +2,7 @@
 // per-recipient mailbox entries) in a group-committed transaction, and `ingest()` resolves only
 // after that COMMIT (DESIGN invariant 1). Nothing here parses MIME: parse-pending-messages.ts
 // fills the parsed fields in the background.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitBatcher, type GroupCommitLimits } from './group-commit-batcher.ts';
@@ -21,6 +21,8 @@ export interface IncomingMessage {
   heloName: string | null;
   tls: boolean;
   receivedAt?: Date;
+  /** findTestRun() of this message when the caller has it already (it scans the header block). */
+  run?: string | null;
 }
 
 export interface MessageIngester {
@@ -127,7 +129,8 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
     async ingest(message) {
       const result = await batcher.submit({
         raw: message.raw,
-        sha256: createHash('sha256').update(message.raw).digest('hex'),
+        // One-shot: no Hash object per message.
+        sha256: hash('sha256', message.raw, 'hex'),
         receivedAt: message.receivedAt ?? new Date(),
         mailFrom: message.mailFrom,
         rcptTo: message.rcptTo,
@@ -135,7 +138,7 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
         clientAddress: message.clientAddress,
         heloName: message.heloName,
         tls: message.tls,
-        run: findTestRun(message.raw, message.authUser, message.rcptTo),
+        run: message.run !== undefined ? message.run : findTestRun(message.raw, message.authUser, message.rcptTo),
       });
       if (result instanceof Error) throw result;
       return result;

@@ -4,7 +4,7 @@ import { findTestRun } from '../messages/find-test-run.ts';
 import type { IngestStats } from './ingest-stats.ts';
 
 export function instrumentIngester(ingester: MessageIngester, stats: IngestStats): MessageIngester {
-  const runOf = (m: IncomingMessage) => findTestRun(m.raw, m.authUser, m.rcptTo);
+  const runOf = (m: IncomingMessage) => (m.run !== undefined ? m.run : findTestRun(m.raw, m.authUser, m.rcptTo));
   return {
     ...ingester,
     async ingest(message) {
