@@ -29,14 +29,16 @@ UPDATE "messages" m SET "recipients" = r.addresses
   ) r
  WHERE r.id = m.id;
 
--- Backfill (hand-written): INBOXes that exist were delivered to eagerly, so they are up to date
--- through everything the catch-all INBOX has. Which INBOX is the catch-all is configuration
--- (--catch-all-address), not data; it is the INBOX that holds an entry for every message, so take
--- the INBOX with the highest uidNext (the catch-all's is at least as high as any other's).
-UPDATE "mailboxes" SET "deliveredThrough" = coalesce((
-  SELECT "uidNext" - 1 FROM "mailboxes" WHERE name = 'INBOX' ORDER BY "uidNext" DESC LIMIT 1
-), 0)
- WHERE name = 'INBOX';
+-- Backfill (hand-written): recipient INBOXes that exist were delivered to eagerly, so they are up
+-- to date through everything the catch-all INBOX has. Which INBOX is the catch-all is
+-- configuration (--catch-all-address), not data; it is the INBOX that got an entry for every
+-- message, so take the INBOX with the highest uidNext (ties: the oldest). It keeps 0.
+WITH catch_all AS (
+  SELECT id, "uidNext" - 1 AS through FROM "mailboxes" WHERE name = 'INBOX' ORDER BY "uidNext" DESC, id LIMIT 1
+)
+UPDATE "mailboxes" mb SET "deliveredThrough" = c.through
+  FROM catch_all c
+ WHERE mb.name = 'INBOX' AND mb.id <> c.id;
 
 -- CreateIndex
 CREATE INDEX "messages_recipients_idx" ON "messages" USING GIN ("recipients");

@@ -22,18 +22,19 @@ const SPECIAL_USES = new Set<string>(['\\Sent', '\\Drafts', '\\Trash', '\\Junk',
 /**
  * The account's id, creating the account and (once, the first time IMAP sees it) its default
  * folders and subscriptions. A folder the user deletes later is not re-created; INBOX always is,
- * since delivery needs it.
+ * since delivery needs it (and then receives the account's mail: deliver-to-inbox.ts).
  */
 export async function openAccount(pool: pg.Pool, address: string): Promise<string> {
   return inTransaction(pool, async ({ client }) => {
     await client.query('INSERT INTO accounts (address) VALUES ($1) ON CONFLICT (address) DO NOTHING', [address]);
+    // FOR UPDATE: an INBOX is only created under its account's lock (see deliver-to-inbox.ts).
     const account = await client.query<{ id: string; created: Date | null }>(
-      'SELECT id, "imapFoldersCreatedAt" AS created FROM accounts WHERE address = $1',
+      'SELECT id, "imapFoldersCreatedAt" AS created FROM accounts WHERE address = $1 FOR UPDATE',
       [address],
     );
     const row = account.rows[0];
     if (!row) throw new Error(`account ${address} could not be created`);
-    // The row lock taken by this UPDATE makes concurrent first logins create the folders once.
+    // The row lock makes concurrent first logins create the folders once.
     const first = await client.query('UPDATE accounts SET "imapFoldersCreatedAt" = now() WHERE id = $1 AND "imapFoldersCreatedAt" IS NULL', [row.id]);
     const folders = first.rowCount === 1 ? DEFAULT_FOLDERS : DEFAULT_FOLDERS.filter(([name]) => name === INBOX);
     await createFolders(client, row.id, folders);

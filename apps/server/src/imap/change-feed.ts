@@ -7,6 +7,8 @@ import { EVENTS_CHANNEL, parseEvent } from '../domain/events/letterbox-events.ts
 export interface MailboxChangeFeed {
   /** Calls `listener` whenever `mailboxId` may have changed; returns the unsubscribe function. */
   subscribe(mailboxId: string, listener: () => void): () => void;
+  /** Calls `listener` whenever new mail for the account `address` (its lazily filled INBOX) was committed. */
+  subscribeRecipient(address: string, listener: () => void): () => void;
   /**
    * Counts purges: messages deleted for good (their tombstones go with them) and reconnects
    * (events may have been missed). A session whose count is behind checks its UIDs.
@@ -17,9 +19,14 @@ export interface MailboxChangeFeed {
 
 export async function startMailboxChangeFeed(databaseUrl: string, log?: (message: string) => void): Promise<MailboxChangeFeed> {
   const listeners = new Map<string, Set<() => void>>();
+  const recipientListeners = new Map<string, Set<() => void>>();
   let purges = 0;
   const wake = (mailboxId: string) => {
     for (const listener of listeners.get(mailboxId) ?? []) listener();
+  };
+  const wakeAll = () => {
+    for (const id of listeners.keys()) wake(id);
+    for (const set of recipientListeners.values()) for (const listener of set) listener();
   };
   const connection: Listener = await listen(
     databaseUrl,
@@ -28,31 +35,37 @@ export async function startMailboxChangeFeed(databaseUrl: string, log?: (message
       const event = parseEvent(payload);
       if (event?.type === 'messages.deleted') {
         purges++;
-        for (const id of listeners.keys()) wake(id);
+        wakeAll();
       } else if (event && 'mailboxes' in event) {
         for (const mailbox of event.mailboxes) wake(mailbox.id);
+        if (event.type === 'messages.created') {
+          for (const address of event.recipients ?? []) for (const listener of recipientListeners.get(address) ?? []) listener();
+        }
       }
     },
     {
       // Notifications sent while the connection was down are lost: every session re-reads.
       onReconnect: () => {
         purges++;
-        for (const id of listeners.keys()) wake(id);
+        wakeAll();
       },
       ...(log ? { log } : {}),
     },
   );
   return {
-    subscribe(mailboxId, listener) {
-      let set = listeners.get(mailboxId);
-      if (!set) listeners.set(mailboxId, (set = new Set()));
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0 && listeners.get(mailboxId) === set) listeners.delete(mailboxId);
-      };
-    },
+    subscribe: (mailboxId, listener) => addListener(listeners, mailboxId, listener),
+    subscribeRecipient: (address, listener) => addListener(recipientListeners, address, listener),
     purges: () => purges,
     close: () => connection.close(),
+  };
+}
+
+function addListener(map: Map<string, Set<() => void>>, key: string, listener: () => void): () => void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+    if (set.size === 0 && map.get(key) === set) map.delete(key);
   };
 }

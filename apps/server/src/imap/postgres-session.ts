@@ -27,6 +27,7 @@ import {
   deleteFolder,
   listFolders,
   listSubscriptions,
+  INBOX,
   openAccount,
   renameFolder,
   setSubscribed,
@@ -34,6 +35,7 @@ import {
 import { appendMessage } from './append-message.ts';
 import type { MailboxChangeFeed } from './change-feed.ts';
 import { copyMessages } from './copy-messages.ts';
+import { deliverToInbox } from './deliver-to-inbox.ts';
 import { expungeMessages } from './expunge-messages.ts';
 import { fetchMessages } from './fetch-messages.ts';
 import { authenticate, type ImapAuthPolicy } from './imap-auth.ts';
@@ -53,7 +55,10 @@ type Selected = ChangeCursor;
 
 export class PostgresSession implements ImapSession, SupportsMove, SupportsChangeNotifications {
   private accountId: string | null = null;
+  private address: string | null = null;
   private selected: Selected | null = null;
+  /** The selected mailbox is this account's INBOX, filled lazily from the catch-all. */
+  private selectedInbox = false;
 
   constructor(private readonly ctx: SessionContext) {}
 
@@ -71,6 +76,14 @@ export class PostgresSession implements ImapSession, SupportsMove, SupportsChang
     const address = authenticate(this.ctx.auth, username, password);
     if (address === null) throw ImapError.authFailed();
     this.accountId = await openAccount(this.ctx.pool, address);
+    this.address = address;
+    await this.deliver(INBOX);
+  }
+
+  /** Brings the account's INBOX up to date (deliver-to-inbox.ts) before it is read or written. */
+  private async deliver(name: string): Promise<void> {
+    if (name !== INBOX || this.address === null) return;
+    await deliverToInbox(this.ctx.pool, this.address, this.ctx.auth.catchAllAddress);
   }
 
   listMailboxes(): Promise<MailboxInfo[]> {
@@ -101,16 +114,19 @@ export class PostgresSession implements ImapSession, SupportsMove, SupportsChang
     return setSubscribed(this.ctx.pool, this.account, name, false);
   }
 
-  status(name: string): Promise<MailboxStatus> {
+  async status(name: string): Promise<MailboxStatus> {
+    await this.deliver(name);
     return mailboxStatus(this.ctx.pool, this.account, name);
   }
 
-  append(name: string, request: AppendRequest): Promise<AppendData> {
+  async append(name: string, request: AppendRequest): Promise<AppendData> {
+    await this.deliver(name);
     return appendMessage(this.ctx.pool, this.account, name, request);
   }
 
   async select(name: string, options: SelectOptions): Promise<SelectData> {
     this.selected = null; // a failed SELECT leaves nothing selected
+    await this.deliver(name);
     const selected = await selectMailbox(this.ctx.pool, this.account, name, options.readOnly);
     this.selected = {
       mailboxId: selected.id,
@@ -121,11 +137,14 @@ export class PostgresSession implements ImapSession, SupportsMove, SupportsChang
       uids: Array.from(selected.data.uids),
       checkedPurges: this.ctx.feed.purges(),
     };
+    this.selectedInbox = name === INBOX;
     return selected.data;
   }
 
-  changes(sinceModseq: bigint): Promise<MailboxChanges> {
-    return mailboxChanges(this.ctx.pool, this.current, sinceModseq, this.ctx.feed.purges());
+  async changes(sinceModseq: bigint): Promise<MailboxChanges> {
+    const selected = this.current;
+    if (this.selectedInbox) await this.deliver(INBOX);
+    return mailboxChanges(this.ctx.pool, selected, sinceModseq, this.ctx.feed.purges());
   }
 
   fetch(request: FetchRequest, sink: Sink<FetchedMessage>): Promise<void> {
@@ -138,11 +157,13 @@ export class PostgresSession implements ImapSession, SupportsMove, SupportsChang
     selected.ownFlagChanges.push(...own);
   }
 
-  copy(uids: UidSet, destination: string): Promise<CopyData> {
+  async copy(uids: UidSet, destination: string): Promise<CopyData> {
+    await this.deliver(destination);
     return copyMessages(this.ctx.pool, { accountId: this.account, sourceMailboxId: this.current.mailboxId, uids, destination, move: false });
   }
 
-  move(uids: UidSet, destination: string): Promise<CopyData> {
+  async move(uids: UidSet, destination: string): Promise<CopyData> {
+    await this.deliver(destination);
     return copyMessages(this.ctx.pool, { accountId: this.account, sourceMailboxId: this.current.mailboxId, uids, destination, move: true });
   }
 
@@ -161,9 +182,17 @@ export class PostgresSession implements ImapSession, SupportsMove, SupportsChang
   async close(): Promise<void> {
     this.selected = null;
     this.accountId = null;
+    this.address = null;
   }
 
   onMailboxChange(listener: () => void): () => void {
-    return this.ctx.feed.subscribe(this.current.mailboxId, listener);
+    const stop = this.ctx.feed.subscribe(this.current.mailboxId, listener);
+    if (!this.selectedInbox || this.address === null) return stop;
+    // New mail for the address is announced by recipient (its INBOX is filled on the next look).
+    const stopRecipient = this.ctx.feed.subscribeRecipient(this.address, listener);
+    return () => {
+      stop();
+      stopRecipient();
+    };
   }
 }

@@ -20,8 +20,11 @@ export interface MailboxChange {
 }
 
 export type LetterboxEvent =
-  /** New messages committed; `messageIds` are int8 as decimal strings. */
-  | { type: 'messages.created'; messageIds: string[]; mailboxes: MailboxChange[] }
+  /**
+   * New messages committed; `messageIds` are int8 as decimal strings. `mailboxes` is the catch-all
+   * INBOX; `recipients` are the account addresses whose (lazily filled) INBOXes have new mail.
+   */
+  | { type: 'messages.created'; messageIds: string[]; mailboxes: MailboxChange[]; recipients?: string[] }
   /** Messages expunged from mailboxes (retention); `messageIds` lists the messages affected. */
   | { type: 'messages.expunged'; messageIds: string[]; mailboxes: MailboxChange[] }
   /** Messages deleted for good (their content is gone). */
@@ -51,13 +54,18 @@ export function encodeEvent(event: LetterboxEvent): string[] {
   const whole = JSON.stringify(event);
   if (Buffer.byteLength(whole) <= MAX_NOTIFY_PAYLOAD_BYTES) return [whole];
   const payloads: string[] = [];
-  const mailboxes = 'mailboxes' in event ? event.mailboxes : [];
-  // Ids and mailboxes go out in separate notifications; each fits because single entries are tiny.
-  for (const chunk of chunkByBytes(event.messageIds)) {
-    payloads.push(JSON.stringify('mailboxes' in event ? { ...event, messageIds: chunk, mailboxes: [] } : { ...event, messageIds: chunk }));
+  const empty = {
+    messageIds: [],
+    ...('mailboxes' in event ? { mailboxes: [] } : {}),
+    ...('recipients' in event ? { recipients: [] } : {}),
+  };
+  // Each list goes out in notifications of its own; each fits because single entries are tiny.
+  for (const chunk of chunkByBytes(event.messageIds)) payloads.push(JSON.stringify({ ...event, ...empty, messageIds: chunk }));
+  if ('mailboxes' in event) {
+    for (const chunk of chunkByBytes(event.mailboxes)) payloads.push(JSON.stringify({ ...event, ...empty, mailboxes: chunk }));
   }
-  for (const chunk of chunkByBytes(mailboxes)) {
-    payloads.push(JSON.stringify({ ...event, messageIds: [], mailboxes: chunk }));
+  if ('recipients' in event && event.recipients) {
+    for (const chunk of chunkByBytes(event.recipients)) payloads.push(JSON.stringify({ ...event, ...empty, recipients: chunk }));
   }
   return payloads;
 }

@@ -1,12 +1,16 @@
-// Retention's last step: accounts that retention (or deletion) emptied completely are removed
-// with their INBOX, so a load test spraying unlimited never-seen addresses leaves a bounded store
-// once their mail is gone (otherwise ~290 bytes per address stay forever: bench/RESULTS.md).
+// Retention's last step: recipient accounts whose mail is all gone (purged) are removed, so a load
+// test spraying unlimited never-seen addresses leaves a bounded store once their mail is gone.
+// Ingest creates only the account row per recipient (for the API's inbox listing); an INBOX
+// exists only where something materialised it (imap/deliver-to-inbox.ts).
 //
 // Only accounts nobody ever logged in to over IMAP (`imapFoldersCreatedAt IS NULL`): no client
-// holds their UIDVALIDITY, folders or subscriptions, so removing them is invisible. A later
-// delivery to the address creates the account again (a new INBOX with a new UIDVALIDITY). A
-// delivery racing the removal finds its INBOX gone before it commits and is retried by the
-// ingester (MAILBOX_VANISHED), so nothing acknowledged is ever affected.
+// holds their UIDVALIDITY, folders or subscriptions, so removing them is invisible. Never the
+// catch-all account: its INBOX is the one with deliveredThrough 0 and mail delivered at ingest
+// (recipient INBOXes count their watermarks in its UIDs, so it must never start over). A later
+// delivery to the address creates the account again. Ingest holds the accounts it delivers to
+// FOR KEY SHARE until COMMIT, which this job's FOR UPDATE SKIP LOCKED steps around, and the final
+// DELETE re-checks emptiness with a fresh snapshot: an acknowledged message never loses its
+// account.
 import type pg from 'pg';
 
 /** Accounts per statement: a short transaction next to concurrent ingest. */
@@ -24,7 +28,9 @@ export async function pruneEmptyAccounts(pool: pg.Pool, stopping: () => boolean 
   return total;
 }
 
-const EMPTY = `NOT EXISTS (SELECT 1 FROM mailboxes m JOIN mailbox_messages e ON e."mailboxId" = m.id WHERE m."accountId" = a.id)`;
+const EMPTY = `NOT EXISTS (SELECT 1 FROM mailboxes m JOIN mailbox_messages e ON e."mailboxId" = m.id WHERE m."accountId" = a.id)
+  AND NOT EXISTS (SELECT 1 FROM messages msg WHERE msg.recipients @> ARRAY[a.address])
+  AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m."accountId" = a.id AND (m.name <> 'INBOX' OR m."deliveredThrough" = 0 AND m."uidNext" > 1))`;
 
 /**
  * One transaction: pick empty accounts (locked), lock their mailboxes in id order like ingest

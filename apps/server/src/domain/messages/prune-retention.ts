@@ -3,11 +3,13 @@
 // at a time (a session-level advisory lock; other nodes skip the sweep).
 //
 // Two phases, so IMAP sessions see a proper expunge before content disappears:
-//   1. expunge: the message's live mailbox entries become tombstones (expungedModseq set, mailbox
-//      HIGHESTMODSEQ bumped under the mailbox row lock, locks taken in id order like ingest) and a
-//      `messages.expunged` event goes out;
-//   2. purge, one sweep later: messages whose entries are all tombstones are deleted (attachments
-//      and entries cascade) and a `messages.deleted` event goes out.
+//   1. expunge: the message is marked deleted (so no recipient INBOX receives it any more), its
+//      live mailbox entries become tombstones (expungedModseq set, mailbox HIGHESTMODSEQ bumped
+//      under the mailbox row lock, locks taken in id order like ingest) and a `messages.expunged`
+//      event goes out. Most messages have only their catch-all entry: recipient INBOXes are
+//      filled when read (imap/deliver-to-inbox.ts);
+//   2. purge, one sweep later: deleted messages whose entries are all tombstones are deleted
+//      (attachments and entries cascade) and a `messages.deleted` event goes out.
 import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { notifyStatements, type MailboxChange } from '../events/letterbox-events.ts';
@@ -86,7 +88,13 @@ interface Cutoffs {
   purge: Cutoff;
 }
 
-const LIVE = `EXISTS (SELECT 1 FROM mailbox_messages e WHERE e."messageId" = m.id AND e."expungedModseq" IS NULL)`;
+/**
+ * Not deleted: with lazily filled recipient INBOXes (imap/deliver-to-inbox.ts) a message is still
+ * owed to its recipients whatever happened to its catch-all entry.
+ */
+const LIVE = `m."deletedAt" IS NULL`;
+/** Deleted and expunged from every mailbox that had it. */
+const GONE = `m."deletedAt" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mailbox_messages e WHERE e."messageId" = m.id AND e."expungedModseq" IS NULL)`;
 const NO_LIMIT_ID = '9223372036854775807';
 
 async function candidateCutoffs(client: pg.ClientBase, policy: RetentionPolicy, now: Date): Promise<Cutoffs> {
@@ -116,7 +124,7 @@ async function purgeBatch(pool: pg.Pool, cutoff: Cutoff): Promise<number> {
       `WITH doomed AS (
          SELECT m.id FROM messages m
           WHERE ${CANDIDATE}
-            AND NOT ${LIVE}
+            AND ${GONE}
           ORDER BY m.id LIMIT $3 FOR UPDATE SKIP LOCKED
        )
        DELETE FROM messages WHERE id IN (SELECT id FROM doomed) RETURNING id`,
@@ -169,17 +177,37 @@ async function expungeBatch(pool: pg.Pool, cutoff: Cutoff, after: string): Promi
  * sessions on every node see EXPUNGE. Used by retention and by deletions through the API.
  */
 export async function expungeMessages(client: pg.ClientBase, messageIds: readonly string[]): Promise<string> {
+  // deletedAt first: a recipient INBOX delivered to from now on (deliver-to-inbox.ts) skips these
+  // messages, once this transaction commits.
+  await client.query('UPDATE messages SET "deletedAt" = now() WHERE id = ANY($1::bigint[]) AND "deletedAt" IS NULL', [messageIds]);
+  // The recipients' accounts before any mailbox (the order ingest and empty-account pruning use):
+  // an INBOX being created under its account's FOR UPDATE lock is waited for and then seen below.
+  await client.query(
+    `SELECT a.id FROM accounts a
+      WHERE a.address IN (SELECT DISTINCT unnest(recipients) FROM messages WHERE id = ANY($1::bigint[]))
+      ORDER BY a.id FOR KEY SHARE`,
+    [messageIds],
+  );
+  // Mailboxes holding live entries and the recipients' INBOXes (a delivery to one may be in
+  // flight: its lock is waited for, and the tombstoning statement below sees what it committed).
   // Same lock order as ingest (mailbox id ascending): never a deadlock with deliveries.
   const locked = await client.query<{ id: string }>(
     `SELECT id FROM mailboxes
       WHERE id IN (SELECT DISTINCT "mailboxId" FROM mailbox_messages WHERE "messageId" = ANY($1::bigint[]) AND "expungedModseq" IS NULL)
+         OR (name = 'INBOX' AND "accountId" IN (
+               SELECT a.id FROM accounts a
+                WHERE a.address IN (SELECT DISTINCT unnest(recipients) FROM messages WHERE id = ANY($1::bigint[]))))
       ORDER BY id FOR NO KEY UPDATE`,
     [messageIds],
   );
   const mailboxIds = locked.rows.map((r) => r.id);
+  // Only mailboxes that lose an entry get a new modseq.
   const bumped = await client.query<{ id: string; uid_next: number; highest_modseq: string }>(
-    `WITH bumped AS (
-       UPDATE mailboxes SET "highestModseq" = "highestModseq" + 1 WHERE id = ANY($1::bigint[])
+    `WITH hit AS (
+       SELECT DISTINCT "mailboxId" AS id FROM mailbox_messages
+        WHERE "mailboxId" = ANY($1::bigint[]) AND "messageId" = ANY($2::bigint[]) AND "expungedModseq" IS NULL
+     ), bumped AS (
+       UPDATE mailboxes SET "highestModseq" = "highestModseq" + 1 WHERE id IN (SELECT id FROM hit)
        RETURNING id, "uidNext" AS uid_next, "highestModseq" AS highest_modseq
      ), tombstoned AS (
        UPDATE mailbox_messages e SET "expungedModseq" = b.highest_modseq, modseq = b.highest_modseq
@@ -191,9 +219,7 @@ export async function expungeMessages(client: pg.ClientBase, messageIds: readonl
     [mailboxIds, messageIds],
   );
   const mailboxes: MailboxChange[] = bumped.rows.map((r) => ({ id: r.id, uidNext: r.uid_next, highestModseq: r.highest_modseq }));
-  const notify = notifyStatements({ type: 'messages.expunged', messageIds: [...messageIds], mailboxes }, (v) => client.escapeLiteral(v));
-  await client.query('UPDATE messages SET "deletedAt" = now() WHERE id = ANY($1::bigint[]) AND "deletedAt" IS NULL', [messageIds]);
-  return notify;
+  return notifyStatements({ type: 'messages.expunged', messageIds: [...messageIds], mailboxes }, (v) => client.escapeLiteral(v));
 }
 
 export interface RetentionRunner {

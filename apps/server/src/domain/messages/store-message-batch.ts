@@ -1,7 +1,9 @@
-// One transaction storing a batch of received messages, their recipients' accounts and INBOXes,
-// and one mailbox entry per (message, target mailbox) with UIDs and modseqs allocated under the
-// mailbox row locks (IMAP.md M20: commit order = UID order, per mailbox). A NOTIFY inside the
-// transaction is delivered at COMMIT.
+// One transaction storing a batch of received messages (with their recipients as account
+// addresses), their recipients' accounts, and one catch-all INBOX entry per message with UIDs and
+// modseqs allocated under the catch-all INBOX's row lock (IMAP.md M20: commit order = UID order).
+// Recipients' INBOXes are not touched: they are filled from the catch-all when read
+// (imap/deliver-to-inbox.ts). A NOTIFY inside the transaction is delivered at COMMIT; it names the
+// recipients, so IMAP sessions on any node with one of their INBOXes selected look.
 //
 // Raw SQL through pg on purpose: Prisma has no multi-row INSERT ... RETURNING, no ordered
 // `FOR NO KEY UPDATE` row locks and no way to put NOTIFY and COMMIT in one round trip. This is
@@ -41,7 +43,7 @@ const INBOX = 'INBOX';
  * lock: nothing was committed, and a retry of the batch creates the account again.
  */
 export const MAILBOX_VANISHED = 'LETTERBOX_MAILBOX_VANISHED';
-const MESSAGE_COLUMNS = 11;
+const MESSAGE_COLUMNS = 12;
 
 /** Text columns refuse NUL; an envelope address with one is stored without it. */
 function text(value: string): string {
@@ -67,41 +69,21 @@ async function storeInTransaction(
   messages: readonly ReceivedMessage[],
   catchAllAddress: string,
 ): Promise<StoredMessage[]> {
-  const messageIds = await insertMessages(client, messages);
+  const recipients = messages.map((m) => messageRecipients(m.rcptTo));
+  const messageIds = await insertMessages(client, messages, recipients);
+  const batchRecipients = [...new Set(recipients.flat())].filter((a) => a !== catchAllAddress).sort();
+  await ensureAccounts(client, batchRecipients);
 
-  // Target accounts per message: each recipient's and the catch-all, each once; one INBOX each.
-  const addressesPerMessage = messages.map((m) => [...new Set([...m.rcptTo.map((a) => accountAddress(text(a))), catchAllAddress])]);
-  const perAddress = new Map<string, number>();
-  for (const addresses of addressesPerMessage) for (const a of addresses) perAddress.set(a, (perAddress.get(a) ?? 0) + 1);
-  const inboxes = await ensureInboxes(client, perAddress);
+  // Only the catch-all INBOX is delivered to here: one entry per message, in message order.
+  const inbox = (await ensureInboxes(client, new Map([[catchAllAddress, messages.length]]))).get(catchAllAddress)!;
+  const existing = inbox.fresh ? [] : [inbox.mailboxId];
+  const fresh = inbox.fresh ? [inbox.mailboxId] : [];
+  const counts = [messages.length];
 
-  // Position of each entry among its mailbox's new entries, in message order.
-  const counts = new Map<string, number>();
-  const entryMailbox: string[] = [];
-  const entryMessage: string[] = [];
-  const entryMessageIndex: number[] = [];
-  const entryPosition: number[] = [];
-  const entryDate: Date[] = [];
-  addressesPerMessage.forEach((addresses, i) => {
-    for (const address of addresses) {
-      const mailboxId = inboxes.get(address)!.mailboxId;
-      const position = counts.get(mailboxId) ?? 0;
-      counts.set(mailboxId, position + 1);
-      entryMailbox.push(mailboxId);
-      entryMessage.push(messageIds[i]!);
-      entryMessageIndex.push(i);
-      entryPosition.push(position);
-      entryDate.push(messages[i]!.receivedAt);
-    }
-  });
-  const fresh = [...inboxes.values()].filter((i) => i.fresh).map((i) => i.mailboxId);
-  const existing = [...counts.keys()].filter((id) => !fresh.includes(id)).sort(compareIds);
-
-  // One statement: lock the existing target mailboxes in id order, advance their counters and
-  // insert every entry. Any two transactions (on any node) lock shared mailboxes in the same
-  // order and cannot deadlock; the UPDATE only touches rows `locked` has already locked, in
-  // whatever order the plan visits them. Mailboxes this transaction created are invisible to
-  // everyone else until COMMIT, so they need no lock and were created with their final counters.
+  // One statement: lock the catch-all INBOX (unless this transaction created it: invisible to
+  // everyone else until COMMIT, and created with its final counters), advance its counters and
+  // insert the entries. The lock is held to COMMIT, so catch-all UIDs become visible strictly in
+  // commit order and every snapshot sees a prefix of them: deliver-to-inbox.ts relies on that.
   const allocated = await client.query<{ id: string; first_uid: number; uid_next: number; highest_modseq: string; inserted: number }>(
     `WITH locked AS (
        SELECT id FROM mailboxes WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE
@@ -118,29 +100,23 @@ async function storeInTransaction(
        SELECT f.id, 1, 1::bigint, f.k + 1, (f.k + 1)::bigint FROM unnest($3::bigint[], $4::int[]) AS f(id, k)
      ), inserted AS (
        INSERT INTO mailbox_messages ("mailboxId", uid, "messageId", modseq, flags, recent, "internalDate")
-       SELECT e.mailbox_id, a.first_uid + e.position, e.message_id, a.first_modseq + e.position + 1, '{}', true, e.internal_date
-         FROM unnest($5::bigint[], $6::bigint[], $7::int[], $8::timestamptz[]) AS e(mailbox_id, message_id, position, internal_date)
-         JOIN allocated a ON a.id = e.mailbox_id
+       SELECT a.id, a.first_uid + e.position, e.message_id, a.first_modseq + e.position + 1, '{}', true, e.internal_date
+         FROM unnest($5::bigint[], $6::timestamptz[], $7::int[]) AS e(message_id, internal_date, position)
+         CROSS JOIN allocated a
        RETURNING 1
      )
      SELECT id, first_uid, uid_next, highest_modseq, (SELECT count(*) FROM inserted)::int AS inserted FROM allocated`,
-    [
-      existing, existing.map((id) => counts.get(id)!), fresh, fresh.map((id) => counts.get(id)!),
-      entryMailbox, entryMessage, entryPosition, entryDate,
-    ],
+    [existing, existing.length > 0 ? counts : [], fresh, fresh.length > 0 ? counts : [],
+      messageIds, messages.map((m) => m.receivedAt), messageIds.map((_, i) => i)],
   );
-  if (allocated.rows.length !== counts.size || allocated.rows[0]!.inserted !== entryMailbox.length) {
-    throw Object.assign(new Error(`mailbox vanished during delivery (${allocated.rows.length} of ${counts.size} allocated)`), { code: MAILBOX_VANISHED });
+  if (allocated.rows.length !== 1 || allocated.rows[0]!.inserted !== messages.length) {
+    throw Object.assign(new Error('catch-all INBOX vanished during delivery'), { code: MAILBOX_VANISHED });
   }
-  const firstUid = new Map(allocated.rows.map((r) => [r.id, r.first_uid]));
+  const row = allocated.rows[0]!;
+  const stored: StoredMessage[] = messageIds.map((id, i) => ({ id, deliveries: [{ mailboxId: row.id, uid: row.first_uid + i }] }));
 
-  const stored: StoredMessage[] = messageIds.map((id) => ({ id, deliveries: [] }));
-  entryMailbox.forEach((mailboxId, e) => {
-    stored[entryMessageIndex[e]!]!.deliveries.push({ mailboxId, uid: firstUid.get(mailboxId)! + entryPosition[e]! });
-  });
-
-  const mailboxes: MailboxChange[] = allocated.rows.map((r) => ({ id: r.id, uidNext: r.uid_next, highestModseq: r.highest_modseq }));
-  const notify = notifyStatements({ type: 'messages.created', messageIds, mailboxes }, (v) => client.escapeLiteral(v));
+  const mailboxes: MailboxChange[] = [{ id: row.id, uidNext: row.uid_next, highestModseq: row.highest_modseq }];
+  const notify = notifyStatements({ type: 'messages.created', messageIds, mailboxes, recipients: batchRecipients }, (v) => client.escapeLiteral(v));
   try {
     await client.query(`${notify} COMMIT`);
   } catch (error) {
@@ -150,24 +126,58 @@ async function storeInTransaction(
   return stored;
 }
 
+/** The envelope recipients as account addresses, each once, in RCPT order. */
+export function messageRecipients(rcptTo: readonly string[]): string[] {
+  return [...new Set(rcptTo.map((a) => accountAddress(text(a))))];
+}
+
+/**
+ * Recipient accounts exist for the API's inbox listing (paged by address, counted through the
+ * GIN index on messages.recipients); nothing else is created per recipient at ingest. Accounts
+ * that already existed are held with FOR KEY SHARE to COMMIT, so retention's empty-account
+ * pruning (which takes FOR UPDATE, SKIP LOCKED) cannot remove one this batch delivers to before
+ * the batch's messages are visible to its emptiness check. Inserted in address order, as every
+ * batch does, so two batches creating the same addresses cannot deadlock.
+ */
+async function ensureAccounts(client: pg.ClientBase, addresses: readonly string[]): Promise<void> {
+  let missing = addresses;
+  for (let attempt = 0; attempt < MAX_INBOX_LOOKUPS && missing.length > 0; attempt++) {
+    const result = await client.query<{ address: string }>(
+      `WITH inserted AS (
+         INSERT INTO accounts (address) SELECT a FROM unnest($1::text[]) AS a ORDER BY a
+         ON CONFLICT (address) DO NOTHING RETURNING address
+       ), held AS (
+         SELECT address FROM accounts WHERE address = ANY($1::text[]) ORDER BY address FOR KEY SHARE
+       )
+       SELECT address FROM inserted UNION ALL SELECT address FROM held`,
+      [missing],
+    );
+    // An account committed by another transaction after this statement's snapshot was skipped by
+    // ON CONFLICT yet is invisible to `held`, and one pruned meanwhile is gone: look again.
+    const present = new Set(result.rows.map((r) => r.address));
+    missing = missing.filter((a) => !present.has(a));
+  }
+  if (missing.length > 0) throw new Error(`account ${missing[0]} could not be created`);
+}
+
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** Multi-row INSERT with the raw bytes as binary parameters (no hex text in between). */
-async function insertMessages(client: pg.ClientBase, messages: readonly ReceivedMessage[]): Promise<string[]> {
+async function insertMessages(client: pg.ClientBase, messages: readonly ReceivedMessage[], recipients: readonly string[][]): Promise<string[]> {
   const values: unknown[] = [];
   const rows = messages.map((m, i) => {
     values.push(
       m.raw, m.raw.length, m.sha256, m.receivedAt, text(m.mailFrom), m.rcptTo.map(text),
       m.authUser === null ? null : text(m.authUser), m.clientAddress, m.heloName === null ? null : text(m.heloName), m.tls,
-      m.run === null ? null : text(m.run),
+      m.run === null ? null : text(m.run), recipients[i],
     );
     const p = i * MESSAGE_COLUMNS;
-    return `($${p + 1}::bytea, $${p + 2}::int, $${p + 3}, $${p + 4}::timestamptz, $${p + 5}, $${p + 6}::text[], $${p + 7}, $${p + 8}, $${p + 9}, $${p + 10}::boolean, $${p + 11}, '{}'::text[])`;
+    return `($${p + 1}::bytea, $${p + 2}::int, $${p + 3}, $${p + 4}::timestamptz, $${p + 5}, $${p + 6}::text[], $${p + 7}, $${p + 8}, $${p + 9}, $${p + 10}::boolean, $${p + 11}, '{}'::text[], $${p + 12}::text[])`;
   });
   const result = await client.query<{ id: string }>(
-    `INSERT INTO messages (raw, size, sha256, "receivedAt", "mailFrom", "rcptTo", "authUser", "clientAddress", "heloName", tls, run, "references")
+    `INSERT INTO messages (raw, size, sha256, "receivedAt", "mailFrom", "rcptTo", "authUser", "clientAddress", "heloName", tls, run, "references", recipients)
      VALUES ${rows.join(', ')} RETURNING id`,
     values,
   );
