@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CATCH_ALL_ADDRESS } from '../../src/config.ts';
+import { deliverToInbox } from '../../src/imap/deliver-to-inbox.ts';
 import { dataPayload, RawSmtpClient } from './support/raw-smtp-client.ts';
 import { startSecondNode, startTestLetterbox, type TestLetterbox } from './support/test-letterbox.ts';
 
@@ -8,6 +9,33 @@ const MESSAGES_PER_CONNECTION = 10;
 const RECIPIENTS_PER_MESSAGE = 3;
 /** Few shared addresses, so every mailbox gets many concurrent deliveries. */
 const ADDRESS_POOL = 7;
+const ADDRESSES = Array.from({ length: ADDRESS_POOL }, (_, i) => `user${i}@conc.test`);
+
+/** Fills every recipient INBOX through the function IMAP uses. */
+async function materialise(): Promise<void> {
+  await Promise.all(ADDRESSES.map((a) => deliverToInbox(server.db, a, DEFAULT_CATCH_ALL_ADDRESS)));
+}
+
+/**
+ * Every recipient INBOX holds exactly the live messages naming it, in catch-all UID (= commit)
+ * order, numbered 1..n.
+ */
+async function expectInboxesFollowCatchAll(): Promise<void> {
+  const mismatches = await server.db.query<{ address: string }>(
+    `WITH catch_all AS (
+       SELECT e.uid, e."messageId" FROM mailbox_messages e JOIN mailboxes mb ON mb.id = e."mailboxId" AND mb.name = 'INBOX'
+         JOIN accounts a ON a.id = mb."accountId" WHERE a.address = $1
+     )
+     SELECT a.address FROM accounts a JOIN mailboxes mb ON mb."accountId" = a.id AND mb.name = 'INBOX'
+      WHERE a.address <> $1 AND
+            (SELECT array_agg(e."messageId" ORDER BY e.uid) FROM mailbox_messages e WHERE e."mailboxId" = mb.id)
+            IS DISTINCT FROM
+            (SELECT array_agg(c."messageId" ORDER BY c.uid) FROM catch_all c JOIN messages m ON m.id = c."messageId"
+              WHERE m.recipients @> ARRAY[a.address])`,
+    [DEFAULT_CATCH_ALL_ADDRESS],
+  );
+  expect(mismatches.rows).toEqual([]);
+}
 
 let server: TestLetterbox;
 beforeAll(async () => {
@@ -47,6 +75,11 @@ describe(`${CONNECTIONS} concurrent connections x ${MESSAGES_PER_CONNECTION} mes
     expect(subjects.rows).toHaveLength(total);
     expect(subjects.rows.every((r) => r.n === 1)).toBe(true);
 
+    // Ingest gave each message only its catch-all entry; the recipients' INBOXes fill on access.
+    const atIngest = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mailbox_messages');
+    expect(atIngest.rows[0]!.n).toBe(total);
+    await materialise();
+
     const perMessage = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mailbox_messages GROUP BY "messageId"');
     expect(perMessage.rows).toHaveLength(total);
     expect(perMessage.rows.every((r) => r.n === RECIPIENTS_PER_MESSAGE + 1)).toBe(true);
@@ -68,11 +101,12 @@ describe(`${CONNECTIONS} concurrent connections x ${MESSAGES_PER_CONNECTION} mes
     }
     const catchAll = mailboxes.rows.find((m) => m.address === DEFAULT_CATCH_ALL_ADDRESS)!;
     expect(catchAll.uids).toHaveLength(total);
+    await expectInboxesFollowCatchAll();
   });
 });
 
 describe('two nodes on one database', () => {
-  it('never lets a reader see a UID before a lower one is committed, and numbers every mailbox gap-free', async () => {
+  it('never lets a reader see a UID before a lower one is committed, and numbers every mailbox gap-free, with INBOXes filled concurrently', async () => {
     const second = await startSecondNode(server);
     try {
       const before = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
@@ -81,6 +115,14 @@ describe('two nodes on one database', () => {
       let delivering = true;
       const holes: string[] = [];
       let polls = 0;
+      // Recipient INBOXes filled over and over while both nodes deliver, as IMAP sessions would.
+      let materialisations = 0;
+      const materialiser = (async () => {
+        while (delivering) {
+          await materialise();
+          materialisations++;
+        }
+      })();
       const reader = (async () => {
         while (delivering) {
           const snapshot = await server.db.query<{ mailbox: string; n: number; max: number }>(
@@ -95,8 +137,12 @@ describe('two nodes on one database', () => {
       );
       delivering = false;
       await reader;
+      await materialiser;
       expect(polls).toBeGreaterThan(0);
+      expect(materialisations).toBeGreaterThan(1);
       expect(holes).toEqual([]);
+      await materialise();
+      await expectInboxesFollowCatchAll();
 
       const after = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
       expect(after.rows[0]!.n - before.rows[0]!.n).toBe(40 * MESSAGES_PER_CONNECTION);

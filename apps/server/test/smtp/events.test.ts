@@ -45,11 +45,15 @@ describe('NOTIFY after commit', () => {
     const [first] = seen;
     expect(first!.event.messageIds).toEqual([id]);
     expect(first!.visible).toBe(1);
+    // The catch-all INBOX got the message; the recipient's INBOX is filled when read, so the
+    // event names the recipient instead (IMAP sessions with its INBOX selected look then).
     const inbox = await server.db.query<{ id: string }>(
-      `SELECT m.id FROM mailboxes m JOIN accounts a ON a.id = m."accountId" WHERE a.address = 'n@rcpt.test'`,
+      `SELECT m.id FROM mailboxes m JOIN accounts a ON a.id = m."accountId" WHERE a.address = $1 AND m.name = 'INBOX'`,
+      [server.config.catchAllAddress],
     );
     const event = first!.event as Extract<LetterboxEvent, { type: 'messages.created' }>;
-    expect(event.mailboxes).toContainEqual({ id: inbox.rows[0]!.id, uidNext: 2, highestModseq: '2' });
+    expect(event.mailboxes).toEqual([{ id: inbox.rows[0]!.id, uidNext: 2, highestModseq: '2' }]);
+    expect(event.recipients).toEqual(['n@rcpt.test']);
   });
 });
 
@@ -59,6 +63,7 @@ describe('event payloads', () => {
       type: 'messages.created',
       messageIds: Array.from({ length: 3000 }, (_, i) => String(1_000_000_000 + i)),
       mailboxes: Array.from({ length: 800 }, (_, i) => ({ id: String(i), uidNext: 100_000 + i, highestModseq: String(200_000 + i) })),
+      recipients: Array.from({ length: 2000 }, (_, i) => `recipient-${i}@example.test`),
     };
     const payloads = encodeEvent(event);
     expect(payloads.length).toBeGreaterThan(1);
@@ -67,5 +72,6 @@ describe('event payloads', () => {
     expect(parsed.every((e) => e.type === 'messages.created')).toBe(true);
     expect(parsed.flatMap((e) => e.messageIds)).toEqual(event.messageIds);
     expect(parsed.flatMap((e) => e.mailboxes)).toEqual(event.mailboxes);
+    expect(parsed.flatMap((e) => e.recipients ?? [])).toEqual(event.recipients);
   });
 });

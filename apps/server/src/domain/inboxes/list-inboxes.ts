@@ -37,15 +37,16 @@ async function allInboxes(pool: pg.Pool, options: ListInboxesOptions): Promise<I
   if (options.address !== undefined) where.push(`a.address ILIKE ${params.add(likePattern(options.address))}`);
   if (options.cursor !== undefined) where.push(`a.address > ${params.add(options.cursor)}`);
   const result = await pool.query<InboxRow>(
+    // The page of addresses first: its cost estimate stays that of one page (with the LATERAL
+    // over every account, PostgreSQL's JIT compiled the plan for 0.6 s at 400,000 accounts).
     `SELECT a.address, s.message_count, s.last_received_at
-       FROM accounts a
+       FROM (SELECT a.address FROM accounts a WHERE ${where.join(' AND ')} ORDER BY a.address LIMIT ${params.add(options.limit + 1)}) a
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS message_count, max(m."receivedAt") AS last_received_at
            FROM messages m
           WHERE m.recipients @> ARRAY[a.address] AND m."deletedAt" IS NULL
        ) s
-      WHERE ${where.join(' AND ')}
-      ORDER BY a.address LIMIT ${params.add(options.limit + 1)}`,
+      ORDER BY a.address`,
     params.values,
   );
   return result.rows;

@@ -4,6 +4,7 @@ import { EVENTS_CHANNEL, parseEvent, type LetterboxEvent } from '../../../src/do
 import { DELETE_BATCH } from '../../../src/domain/messages/delete-messages.ts';
 import { purgeDeletedMessages } from '../../../src/domain/messages/purge-deleted-messages.ts';
 import { api, startApiServer, type ApiServer } from '../support/api-server.ts';
+import { deliverToInbox } from '../../../src/imap/deliver-to-inbox.ts';
 
 let server: ApiServer;
 beforeAll(async () => {
@@ -28,8 +29,10 @@ async function entries(messageId: string) {
 describe('DELETE /api/v1/messages/{id}', () => {
   it('hides the message and expunges it from every IMAP mailbox with a messages.expunged NOTIFY', async () => {
     const id = await server.send({ to: ['bob@example.test', 'carol@example.test'], subject: 'Doomed' });
+    // Bob's INBOX is filled (as his IMAP login would); carol's is not yet.
+    await deliverToInbox(server.db, 'bob@example.test', 'catchall');
     const before = await entries(id);
-    expect(before).toHaveLength(3); // bob, carol, catch-all
+    expect(before).toHaveLength(2); // bob, catch-all
     expect(before.every((e) => e.expunged === null)).toBe(true);
 
     const listener = new pg.Client({ connectionString: server.database.url });
@@ -58,6 +61,9 @@ describe('DELETE /api/v1/messages/{id}', () => {
     expect((event as { mailboxes: { id: string; highestModseq: string }[] }).mailboxes.map((m) => m.id).sort()).toEqual(after.map((e) => e.mailbox_id).sort());
 
     expect((await api(server.baseUrl, `/api/v1/messages/${id}`)).status).toBe(404);
+    // Carol's INBOX, filled after the deletion, never gets it.
+    expect(await deliverToInbox(server.db, 'carol@example.test', 'catchall')).toMatchObject({ delivered: 0 });
+    expect(await entries(id)).toHaveLength(2);
     expect(await listIds()).not.toContain(id);
     expect((await del(`/api/v1/messages/${id}`)).status).toBe(404);
   });

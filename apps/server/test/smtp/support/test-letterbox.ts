@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { LetterboxConfig } from '../../../src/config.ts';
+import { DEFAULT_CATCH_ALL_ADDRESS, type LetterboxConfig } from '../../../src/config.ts';
+import { deliverToInbox } from '../../../src/imap/deliver-to-inbox.ts';
 import { testLetterboxConfig } from '../../helpers/letterbox-config.ts';
 import { startLetterbox, type RunningLetterbox } from '../../../src/letterbox.ts';
 import { createTestDatabase } from '../../helpers/database.ts';
@@ -76,8 +77,9 @@ export async function storedMessages(db: pg.Pool): Promise<StoredRow[]> {
   return result.rows;
 }
 
-/** Messages per account address, via the account's INBOX. */
-export async function inboxMessageIds(db: pg.Pool, address: string): Promise<string[]> {
+/** Messages per account address, via the account's INBOX, filled first as IMAP does (deliver-to-inbox.ts). */
+export async function inboxMessageIds(db: pg.Pool, address: string, catchAllAddress = DEFAULT_CATCH_ALL_ADDRESS): Promise<string[]> {
+  await deliverToInbox(db, address, catchAllAddress);
   const result = await db.query<{ messageId: string }>(
     `SELECT e."messageId" FROM mailbox_messages e
        JOIN mailboxes m ON m.id = e."mailboxId" AND m.name = 'INBOX'
