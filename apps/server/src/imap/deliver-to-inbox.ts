@@ -155,6 +155,9 @@ async function deliverLocked(
        SELECT c."messageId" AS message_id, c."internalDate" AS internal_date, row_number() OVER (ORDER BY c.uid) AS n
          FROM mailbox_messages c JOIN messages m ON m.id = c."messageId"
         WHERE c."mailboxId" = $1 AND c.uid > $2 AND m.recipients @> ARRAY[$3]::text[] AND m."deletedAt" IS NULL
+          -- A catch-all entry made by an IMAP COPY/MOVE back into the catch-all INBOX is not a
+          -- new delivery: a message this INBOX already holds (or held: tombstones count) is skipped.
+          AND NOT EXISTS (SELECT 1 FROM mailbox_messages x WHERE x."mailboxId" = $4 AND x."messageId" = c."messageId")
      ), inserted AS (
        INSERT INTO mailbox_messages ("mailboxId", uid, "messageId", modseq, flags, recent, "internalDate")
        SELECT $4::bigint, $5::int + d.n - 1, d.message_id, $6::bigint + d.n, '{}', true, d.internal_date FROM due d

@@ -116,6 +116,25 @@ describe('lazy recipient INBOXes', () => {
     expect((await inboxEntries(address)).map((e) => e.message_id)).toEqual([kept.id, expungedFromCatchAll.id]);
   });
 
+  it('does not deliver a message twice when an IMAP user copies it within the catch-all INBOX', async () => {
+    const address = 'recopied@lazy.test';
+    const message = await deliver(env.db, [address], Buffer.from(testMessage(450, address)));
+    await deliverToInbox(env.db, address, TEST_CATCH_ALL);
+    const catchAll = await connect(TEST_CATCH_ALL);
+    const lock = await catchAll.getMailboxLock('INBOX');
+    try {
+      // The copy is a second catch-all entry of the same message, above the recipient's watermark.
+      const copied = await catchAll.messageCopy(String(message.deliveries[0]!.uid), 'INBOX', { uid: true });
+      expect(copied).toBeTruthy();
+    } finally {
+      lock.release();
+    }
+    const copies = await env.db.query('SELECT 1 FROM mailbox_messages e WHERE e."messageId" = $1 AND e."expungedModseq" IS NULL', [message.id]);
+    expect(copies.rowCount).toBe(3); // two in the catch-all INBOX, one in the recipient's
+    await deliverToInbox(env.db, address, TEST_CATCH_ALL);
+    expect((await inboxEntries(address)).map((e) => e.message_id)).toEqual([message.id]);
+  });
+
   it('tombstones a delivered message that is deleted afterwards', async () => {
     const address = 'deleted-after@lazy.test';
     const message = await deliver(env.db, [address], Buffer.from(testMessage(500, address)));
