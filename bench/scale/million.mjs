@@ -7,6 +7,7 @@
 //
 //   node bench/scale/million.mjs [-n 1000000] [--window 100000] [-c 100] [--size 2k]
 //                                [--load-test-mode on|off] [--retention-max-messages N] [--settle S] [--no-pin]
+//                                [--pg-stats]
 //
 // Like ../smtp-ingest/run.mjs, the generator is pinned to CPU 1 and the server with its
 // PostgreSQL to CPU 0. Each window reconnects its C connections (the clock starts once all are
@@ -43,6 +44,8 @@ const { values: opts } = parseArgs({
     'load-test-mode': { type: 'string', default: 'on' },
     'retention-max-messages': { type: 'string', default: 'off' },
     'no-pin': { type: 'boolean', default: false },
+    /** PostgreSQL with pg_stat_statements (the bench's own, not the embedded one): top statements at the end. */
+    'pg-stats': { type: 'boolean', default: false },
     /** Seconds to wait after the load before the last size reading (retention catching up). */
     settle: { type: 'string', default: '0' },
   },
@@ -64,7 +67,10 @@ console.log(`# ${new Date().toISOString()} million: n=${total} window=${window} 
 const server = await startLetterbox({
   cpus: pinned ? SERVER_CPU : null,
   logFile,
-  env: { LETTERBOX_LOAD_TEST_MODE: opts['load-test-mode'], LETTERBOX_RETENTION_MAX_MESSAGES: opts['retention-max-messages'] },
+  // A flag, not the environment: the target passes --load-test-mode itself, and flags win.
+  loadTestMode: opts['load-test-mode'] === 'on',
+  pgStats: opts['pg-stats'],
+  env: { LETTERBOX_RETENTION_MAX_MESSAGES: opts['retention-max-messages'] },
 });
 const db = await openDb(server.databaseUrl);
 const windows = [];
@@ -75,9 +81,10 @@ try {
     total: WARMUP, connections, timeoutMs: WINDOW_TIMEOUT_MS });
   if (warm.accepted !== WARMUP) throw new Error(`warm-up: ${warm.accepted} of ${WARMUP} accepted ${JSON.stringify(warm.errors)}`);
   const base = await db.size();
+  await server.dbStats?.reset();
   sampler = new RssSampler(server.pid, server.dbPids);
   cpu = new CpuTracker(() => [server.pid, ...server.dbPids()]);
-  console.log('window | messages so far | msgs/s | p50 ms | p99 ms | server+PG CPU ms/msg | CPU0/CPU1 busy % | Node RSS MB | Postgres PSS MB | DB MB | DB bytes/message');
+  console.log('window | messages so far | msgs/s | p50 ms | p99 ms | server+PG CPU ms/msg | CPU0/CPU1 busy % | Node RSS MB | Postgres PSS MB | DB MB | DB bytes/message | message rows (live) | accounts');
   for (let offset = 0; offset < total; offset += window) {
     const count = Math.min(window, total - offset);
     const cpuBefore = cpu.totalMs();
@@ -97,7 +104,8 @@ try {
     };
     windows.push(row);
     console.log(`${row.window} | ${row.to} | ${row.rate.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${cpuMsPerMessage.toFixed(3)} | ${busy.join('/')} | ` +
-      `${row.rssMB?.toFixed(0)} | ${row.pgPssMB.toFixed(0)} | ${row.dbMB.toFixed(0)} | ${row.bytesPerMessage.toFixed(0)}` +
+      `${row.rssMB?.toFixed(0)} | ${row.pgPssMB.toFixed(0)} | ${row.dbMB.toFixed(0)} | ${row.bytesPerMessage.toFixed(0)} | ` +
+      `${size.messages} (${size.live}) | ${size.accounts}` +
       (r.accepted !== count ? ` | NOT ALL ACCEPTED ${JSON.stringify(r.errors)}` : ''));
   }
   const memory = sampler.stop();
@@ -121,7 +129,16 @@ try {
     await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
     const settled = await db.size();
     summary.afterSettle = { seconds: settleS, ...settled };
-    console.log(`${settleS} s after the load: ${settled.messages} message rows, ${settled.accounts} accounts, DB ${(settled.bytes / MB).toFixed(0)} MB`);
+    console.log(`${settleS} s after the load: ${settled.messages} message rows (${settled.live} live), ${settled.accounts} accounts, DB ${(settled.bytes / MB).toFixed(0)} MB`);
+  }
+  if (server.dbStats) {
+    const stats = await server.dbStats.read();
+    summary.statements = stats;
+    console.log(`PostgreSQL execution ${stats.total.execMs.toFixed(0)} ms, WAL ${(stats.total.walBytes / MB).toFixed(0)} MB; top statements:`);
+    for (const st of stats.statements) {
+      console.log(`  ${st.exec_ms.toFixed(0).padStart(8)} ms ${String(st.calls).padStart(7)} calls ${String(st.rows).padStart(8)} rows ` +
+        `${(st.wal_bytes / MB).toFixed(0).padStart(5)} MB WAL  ${st.statement}`);
+    }
   }
   const tables = await db.tables();
   console.log('bytes per message by table (all messages incl. warm-up): ' +

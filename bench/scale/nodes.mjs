@@ -46,7 +46,8 @@ console.log(`# ${new Date().toISOString()} nodes: n=${total} c=${connections} si
 
 async function measure(nodeCount) {
   const env = { LETTERBOX_LOAD_TEST_MODE: opts['load-test-mode'] };
-  const a = await startLetterbox({ cpus: SERVER_CPU, env, logFile });
+  // A flag, not only the environment: the target passes --load-test-mode itself, and flags win.
+  const a = await startLetterbox({ cpus: SERVER_CPU, env, logFile, loadTestMode: opts['load-test-mode'] === 'on' });
   const nodes = [{ name: 'A', port: a.port, pid: a.pid }];
   let b = null;
   try {

@@ -9,10 +9,11 @@ export async function openDb(url) {
     async size() {
       const r = await client.query(
         `SELECT (SELECT count(*) FROM messages)::bigint AS messages,
+                (SELECT count(*) FROM messages WHERE "deletedAt" IS NULL)::bigint AS live,
                 (SELECT count(*) FROM accounts)::bigint AS accounts,
                 pg_database_size(current_database())::bigint AS bytes`);
       const row = r.rows[0];
-      return { messages: Number(row.messages), accounts: Number(row.accounts), bytes: Number(row.bytes) };
+      return { messages: Number(row.messages), live: Number(row.live), accounts: Number(row.accounts), bytes: Number(row.bytes) };
     },
     /** Bytes per table (heap + TOAST + indexes), biggest first. */
     async tables() {
