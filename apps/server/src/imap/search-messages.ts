@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { SearchKey, SearchRequest } from '@letterbox/imap-core';
 import { matchesSearch } from '@letterbox/imap-core/search';
+import { bigintLiteral, decode, intLiteral, selectBinary } from '../db/binary-copy.ts';
 import { uidRangeArrays } from './uid-ranges.ts';
 
 const PAGE_ROWS = 2_000;
@@ -46,14 +47,18 @@ export async function searchMessages(pool: pg.Pool, scope: SearchScope, request:
   for (let i = 0; i < starts.length; i++) {
     let after = starts[i]! - 1;
     for (;;) {
-      const page = await pool.query<{ uid: number; flags: string[] | null; internal_date: Date; size: number; raw: Buffer | null }>(
-        `SELECT mm.uid, mm.flags, mm."internalDate" AS internal_date, m.size, CASE WHEN $4 THEN m.raw END AS raw
-           FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
-          WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3 AND mm."expungedModseq" IS NULL
-          ORDER BY mm.uid LIMIT $5`,
-        [scope.mailboxId, after, ends[i]!, withRaw, pageRows],
-      );
-      for (const r of page.rows) {
+      const page = withRaw
+        ? await contentPage(pool, scope.mailboxId, after, ends[i]!, pageRows)
+        : (
+            await pool.query<SearchRow>(
+              `SELECT mm.uid, mm.flags, mm."internalDate" AS internal_date, m.size, NULL::bytea AS raw
+                 FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
+                WHERE mm."mailboxId" = $1 AND mm.uid > $2 AND mm.uid <= $3 AND mm."expungedModseq" IS NULL
+                ORDER BY mm.uid LIMIT $4`,
+              [scope.mailboxId, after, ends[i]!, pageRows],
+            )
+          ).rows;
+      for (const r of page) {
         const message = {
           raw: r.raw ?? empty,
           uid: r.uid,
@@ -65,9 +70,36 @@ export async function searchMessages(pool: pg.Pool, scope: SearchScope, request:
         };
         if (matchesSearch(request.key, message, maxUid === undefined ? {} : { maxUid })) matches.push(r.uid);
       }
-      if (page.rows.length < pageRows) break;
-      after = page.rows[page.rows.length - 1]!.uid;
+      if (page.length < pageRows) break;
+      after = page[page.length - 1]!.uid;
     }
   }
   return matches;
+}
+
+interface SearchRow {
+  uid: number;
+  flags: string[] | null;
+  internal_date: Date;
+  size: number;
+  raw: Buffer | null;
+}
+
+/** A page with raw octets, read through binary COPY (no hex text round trip: db/binary-copy.ts). */
+async function contentPage(pool: pg.Pool, mailboxId: string, after: number, end: number, pageRows: number): Promise<SearchRow[]> {
+  const rows = await selectBinary(
+    pool,
+    `SELECT mm.uid::int4, mm.flags::text[], (extract(epoch FROM mm."internalDate") * 1000)::float8, m.size::int4, m.raw
+       FROM mailbox_messages mm JOIN messages m ON m.id = mm."messageId"
+      WHERE mm."mailboxId" = ${bigintLiteral(mailboxId)} AND mm.uid > ${intLiteral(after)} AND mm.uid <= ${intLiteral(end)}
+        AND mm."expungedModseq" IS NULL
+      ORDER BY mm.uid LIMIT ${intLiteral(pageRows)}`,
+  );
+  return rows.map(([uid, flags, internalDate, size, raw]) => ({
+    uid: decode.int4(uid!),
+    flags: flags ? (decode.textArray(flags).filter((f) => f !== null) as string[]) : null,
+    internal_date: new Date(decode.float8(internalDate!)),
+    size: decode.int4(size!),
+    raw: raw ?? null,
+  }));
 }
