@@ -1,8 +1,9 @@
 // Retention keeps the store bounded for unlimited never-seen addresses: once an address's mail is
 // gone, its account (and INBOX, if something filled one) go too (unless someone logged in to it
 // over IMAP), and a delivery racing that removal keeps its account and reaches its INBOX.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pruneRetention } from '../../src/domain/messages/prune-retention.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { pruneRetention, startRetention, type RetentionRunner } from '../../src/domain/messages/prune-retention.ts';
+import { createLogger } from '../../src/logger.ts';
 import { imapFlow } from '../imap/support/imap-letterbox.ts';
 import { dataPayload, RawSmtpClient } from '../smtp/support/raw-smtp-client.ts';
 import { inboxMessageIds, startTestLetterbox, type TestLetterbox } from '../smtp/support/test-letterbox.ts';
@@ -29,6 +30,12 @@ async function deliver(addresses: string[]): Promise<string[]> {
   }
   await client.quit();
   return ids;
+}
+
+async function parserDone(): Promise<void> {
+  while ((await server.db.query(`SELECT 1 FROM messages WHERE "parseState" = 'pending' LIMIT 1`)).rowCount !== 0) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 const accounts = async () =>
@@ -64,9 +71,7 @@ describe('retention with unlimited addresses', () => {
     await deliver(addresses);
     // The background parser holds the messages it is parsing FOR UPDATE, which the purge skips
     // (SKIP LOCKED) and which ends its sweep early: let it finish first, this is about batching.
-    while ((await server.db.query(`SELECT 1 FROM messages WHERE "parseState" = 'pending' LIMIT 1`)).rowCount !== 0) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await parserDone();
     const live = async () => (await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE "deletedAt" IS NULL')).rows[0]!.n;
     expect((await prune(100))!.expunged).toBeGreaterThanOrEqual(1_200);
     expect(await live()).toBe(100);
@@ -85,5 +90,44 @@ describe('retention with unlimited addresses', () => {
       const inbox = await inboxMessageIds(server.db, address);
       expect(inbox).toContain(racing[i]);
     }
+  });
+
+  describe('the background runner', () => {
+    let runner: RetentionRunner | null = null;
+    afterEach(async () => {
+      await runner?.stop();
+      runner = null;
+    });
+
+    it('sweeps again at once while it finds work: expunge, purge and account removal without waiting the interval', async () => {
+      const addresses = Array.from({ length: 30 }, (_, i) => `loop${i}@bounded.test`);
+      await deliver(addresses);
+      await parserDone(); // its row locks would make the purge skip rows and the runner rest
+      const logged: string[] = [];
+      runner = startRetention({
+        pool: server.letterbox.database.pool,
+        policy: { maxMessages: 10, maxAgeMs: null },
+        log: createLogger('info', (line) => logged.push(line)),
+        // Only a sweep that follows a busy one can purge what the first one expunged.
+        intervalMs: 3_600_000,
+      });
+      const left = async () => (await accounts()).filter((a) => a.startsWith('loop'));
+      await vi.waitFor(async () => expect(await left()).toEqual(addresses.slice(20).sort()), { timeout: 20_000, interval: 100 });
+      expect((await server.db.query('SELECT count(*)::int AS n FROM messages')).rows[0]!.n).toBe(10);
+      expect(logged.some((line) => /expunged \d+, deleted 0/.test(line))).toBe(true);
+      expect(logged.some((line) => /expunged 0, deleted \d+/.test(line))).toBe(true);
+    });
+
+    it('stop() returns while the runner rests, without waiting for the interval', async () => {
+      runner = startRetention({
+        pool: server.letterbox.database.pool,
+        policy: { maxMessages: 1_000_000, maxAgeMs: null },
+        log: createLogger('silent'),
+        intervalMs: 3_600_000,
+      });
+      // The test's own timeout (vitest default 5 s, far below the interval) is the assertion.
+      await runner.stop();
+      runner = null;
+    });
   });
 });

@@ -9,7 +9,10 @@
 //      event goes out. Most messages have only their catch-all entry: recipient INBOXes are
 //      filled when read (imap/deliver-to-inbox.ts);
 //   2. purge, one sweep later: deleted messages whose entries are all tombstones are deleted
-//      (attachments and entries cascade) and a `messages.deleted` event goes out.
+//      (attachments and entries cascade) and a `messages.deleted` event goes out; then the
+//      accounts of their recipients that are left empty (prune-empty-accounts.ts).
+// While there is work, sweeps follow each other after a short pause (startRetention), so under
+// sustained ingest the store stays within about one sweep's worth of mail above the limit.
 import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { notifyStatements, type MailboxChange } from '../events/letterbox-events.ts';
@@ -31,8 +34,19 @@ export const RETENTION_LOCK_KEY = 0x4c42_5254;
 const RETENTION_BATCH = 500;
 /** Batches per sweep and phase, so one sweep ends even while mail keeps arriving. */
 const MAX_BATCHES_PER_SWEEP = 200;
-/** Between sweeps. A minute of overshoot is fine for a sandbox; each sweep costs a few queries. */
-export const RETENTION_INTERVAL_MS = 30_000;
+/**
+ * Between sweeps while there is nothing to do: how long mail may arrive above the limit before
+ * retention notices. A sweep that finds nothing costs a few queries (the largest walks the newest
+ * maxMessages ids: tens of ms at 100,000).
+ */
+export const RETENTION_INTERVAL_MS = 5_000;
+/**
+ * Between sweeps while there is work. Also the shortest life of a tombstone (expunged in one
+ * sweep, purged in the next): long enough for IMAP sessions idling on any node to read it as an
+ * EXPUNGE (their NOTIFY arrives at the expunge's COMMIT); a session that reads later still gets
+ * the EXPUNGE (imap/mailbox-changes.ts compares its UIDs after a purge), only no frozen FETCH data.
+ */
+export const RETENTION_BUSY_PAUSE_MS = 1_000;
 
 /** One sweep; null when another node holds the retention lock. */
 export async function pruneRetention(
@@ -50,19 +64,21 @@ export async function pruneRetention(
     try {
       const cutoffs = await candidateCutoffs(lockClient, policy, now);
       const result: RetentionResult = { expunged: 0, deleted: 0 };
-      for (let i = 0; i < MAX_BATCHES_PER_SWEEP; i++) {
-        const deleted = await purgeBatch(pool, cutoffs.purge);
-        result.deleted += deleted;
-        if (deleted < RETENTION_BATCH || stopping()) break;
+      // Keyset cursors: rows this sweep already passed (purged ones not yet vacuumed away,
+      // expunged-but-unpurged ones in front of the live ones) are not rescanned for every batch.
+      let purgedThrough = '0';
+      for (let i = 0; i < MAX_BATCHES_PER_SWEEP && !stopping(); i++) {
+        const purged = await purgeBatch(pool, cutoffs.purge, purgedThrough);
+        result.deleted += purged.count;
+        if (purged.count > 0) await pruneEmptyAccounts(pool, purged.recipients, stopping);
+        if (purged.count < RETENTION_BATCH) break;
+        purgedThrough = purged.lastId;
       }
-      if (result.deleted > 0 && !stopping()) await pruneEmptyAccounts(pool, stopping);
-      // Keyset cursor: expunged-but-not-yet-purged messages stay in id order in front of the live
-      // ones, and rescanning them for every batch made a sweep quadratic in that backlog.
       let after = '0';
-      for (let i = 0; i < MAX_BATCHES_PER_SWEEP; i++) {
+      for (let i = 0; i < MAX_BATCHES_PER_SWEEP && !stopping(); i++) {
         const expunged = await expungeBatch(pool, cutoffs.expunge, after);
         result.expunged += expunged.count;
-        if (expunged.count < RETENTION_BATCH || stopping()) break;
+        if (expunged.count < RETENTION_BATCH) break;
         after = expunged.lastId;
       }
       return result;
@@ -102,38 +118,45 @@ async function candidateCutoffs(client: pg.ClientBase, policy: RetentionPolicy, 
   if (policy.maxMessages === null) {
     return { expunge: { maxId: '0', receivedBefore }, purge: { maxId: '0', receivedBefore } };
   }
-  // Tombstoned-but-not-purged messages do not count against the limit.
-  const kept = await client.query<{ oldest_kept: string | null; kept: number; beyond: string | null }>(
-    `SELECT min(id) AS oldest_kept, count(*)::int AS kept,
-            (SELECT id FROM messages m WHERE ${LIVE} ORDER BY id DESC OFFSET $1 LIMIT 1) AS beyond
-       FROM (SELECT id FROM messages m WHERE ${LIVE} ORDER BY id DESC LIMIT $1) newest`,
-    [policy.maxMessages],
+  if (policy.maxMessages === 0) {
+    return { expunge: { maxId: NO_LIMIT_ID, receivedBefore }, purge: { maxId: NO_LIMIT_ID, receivedBefore } };
+  }
+  // Tombstoned-but-not-purged messages do not count against the limit. One walk down the live
+  // messages: the oldest one kept and the newest one beyond the limit.
+  const edge = await client.query<{ id: string }>(
+    `SELECT id FROM messages m WHERE ${LIVE} ORDER BY id DESC OFFSET $1 LIMIT 2`,
+    [policy.maxMessages - 1],
   );
-  const row = kept.rows[0]!;
-  const purgeMaxId = row.oldest_kept === null ? NO_LIMIT_ID : (BigInt(row.oldest_kept) - 1n).toString();
-  return { expunge: { maxId: row.beyond ?? '0', receivedBefore }, purge: { maxId: purgeMaxId, receivedBefore } };
+  let oldestKept = edge.rows[0]?.id ?? null;
+  if (oldestKept === null) {
+    const oldest = await client.query<{ id: string | null }>(`SELECT min(id) AS id FROM messages m WHERE ${LIVE}`);
+    oldestKept = oldest.rows[0]?.id ?? null;
+  }
+  const purgeMaxId = oldestKept === null ? NO_LIMIT_ID : (BigInt(oldestKept) - 1n).toString();
+  return { expunge: { maxId: edge.rows[1]?.id ?? '0', receivedBefore }, purge: { maxId: purgeMaxId, receivedBefore } };
 }
 
 const CANDIDATE = `(m.id <= $1::bigint OR m."receivedAt" < $2::timestamptz)`;
 
-async function purgeBatch(pool: pg.Pool, cutoff: Cutoff): Promise<number> {
+async function purgeBatch(pool: pg.Pool, cutoff: Cutoff, after: string): Promise<{ count: number; lastId: string; recipients: string[] }> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const deleted = await client.query<{ id: string }>(
+    const deleted = await client.query<{ id: string; recipients: string[] }>(
       `WITH doomed AS (
          SELECT m.id FROM messages m
-          WHERE ${CANDIDATE}
+          WHERE m.id > $4::bigint AND ${CANDIDATE}
             AND ${GONE}
           ORDER BY m.id LIMIT $3 FOR UPDATE SKIP LOCKED
        )
-       DELETE FROM messages WHERE id IN (SELECT id FROM doomed) RETURNING id`,
-      [cutoff.maxId, cutoff.receivedBefore, RETENTION_BATCH],
+       DELETE FROM messages WHERE id IN (SELECT id FROM doomed) RETURNING id, recipients`,
+      [cutoff.maxId, cutoff.receivedBefore, RETENTION_BATCH, after],
     );
     const ids = deleted.rows.map((r) => r.id);
     const notify = ids.length > 0 ? notifyStatements({ type: 'messages.deleted', messageIds: ids }, (v) => client.escapeLiteral(v)) : '';
     await client.query(`${notify} COMMIT`);
-    return ids.length;
+    const lastId = ids.reduce((max, id) => (BigInt(id) > BigInt(max) ? id : max), after);
+    return { count: ids.length, lastId, recipients: deleted.rows.flatMap((r) => r.recipients) };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
@@ -226,33 +249,46 @@ export interface RetentionRunner {
   stop(): Promise<void>;
 }
 
-/** Sweeps every RETENTION_INTERVAL_MS; errors are logged and the next sweep tries again. */
+/**
+ * Sweeps in a loop: after a sweep that found work, again after RETENTION_BUSY_PAUSE_MS (under
+ * sustained ingest a 30 s wait let the store overshoot its limit by 30 s of mail, and one sweep
+ * per interval could not catch up); after a sweep that found nothing, after the interval. Errors
+ * are logged and the next sweep tries again.
+ */
 export function startRetention(options: { pool: pg.Pool; policy: RetentionPolicy; log: Logger; intervalMs?: number }): RetentionRunner {
   const { pool, policy, log } = options;
   if (policy.maxMessages === null && policy.maxAgeMs === null) return { stop: async () => {} };
-  let current: Promise<unknown> | null = null;
+  const intervalMs = options.intervalMs ?? RETENTION_INTERVAL_MS;
   let stopped = false;
-  const sweep = () => {
-    if (current) return; // the previous sweep is still going
-    current = pruneRetention(pool, policy, new Date(), () => stopped).then(
-      (result) => {
-        if (result && (result.expunged > 0 || result.deleted > 0)) {
-          log.info(`retention: expunged ${result.expunged}, deleted ${result.deleted} messages`);
-        }
-      },
-      (error: Error) => log.warn(`retention: ${error.message}`),
-    ).finally(() => {
-      current = null;
+  let wake: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
+  const loop = async () => {
+    while (!stopped) {
+      let busy = false;
+      try {
+        const result = await pruneRetention(pool, policy, new Date(), () => stopped);
+        busy = result !== null && (result.expunged > 0 || result.deleted > 0);
+        if (busy) log.info(`retention: expunged ${result!.expunged}, deleted ${result!.deleted} messages`);
+      } catch (error) {
+        log.warn(`retention: ${(error as Error).message}`);
+      }
+      if (!stopped) await pause(busy ? RETENTION_BUSY_PAUSE_MS : intervalMs);
+    }
   };
-  const timer = setInterval(() => sweep(), options.intervalMs ?? RETENTION_INTERVAL_MS);
-  timer.unref();
-  sweep();
+  const running = loop();
   return {
     stop: async () => {
       stopped = true;
-      clearInterval(timer);
-      await current;
+      (wake as (() => void) | null)?.();
+      await running;
     },
   };
 }

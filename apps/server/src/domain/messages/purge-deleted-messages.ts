@@ -6,7 +6,11 @@ import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { notifyStatements } from '../events/letterbox-events.ts';
 
-/** Same order as retention's purge, which waits one 30 s sweep between expunge and delete. */
+/**
+ * A deletion through the API is rare and its tombstones cheap to keep, so they stay a minute.
+ * Retention, which must keep pace with ingest, purges one sweep after the expunge instead
+ * (RETENTION_BUSY_PAUSE_MS or more).
+ */
 export const PURGE_GRACE_MS = 60_000;
 export const PURGE_INTERVAL_MS = 30_000;
 const PURGE_BATCH = 500;
