@@ -11,8 +11,8 @@
 //   2. purge, one sweep later: deleted messages whose entries are all tombstones are deleted
 //      (attachments and entries cascade) and a `messages.deleted` event goes out; then the
 //      accounts of their recipients that are left empty (prune-empty-accounts.ts).
-// While there is work, sweeps follow each other after a short pause (startRetention), so under
-// sustained ingest the store stays within about one sweep's worth of mail above the limit.
+// While there is work, sweeps follow each other after a short pause (startRetention): the store
+// stays about one sweep's worth of mail above the limit as long as retention outpaces ingest.
 import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { notifyStatements, type MailboxChange } from '../events/letterbox-events.ts';
