@@ -201,41 +201,51 @@ async function expungeBatch(pool: pg.Pool, cutoff: Cutoff, after: string): Promi
  */
 export async function expungeMessages(client: pg.ClientBase, messageIds: readonly string[]): Promise<string> {
   // deletedAt first: a recipient INBOX delivered to from now on (deliver-to-inbox.ts) skips these
-  // messages, once this transaction commits.
-  await client.query('UPDATE messages SET "deletedAt" = now() WHERE id = ANY($1::bigint[]) AND "deletedAt" IS NULL', [messageIds]);
+  // messages, once this transaction commits. The recipients come from the same statement.
+  const recipients = await client.query<{ address: string }>(
+    `WITH hidden AS (UPDATE messages SET "deletedAt" = now() WHERE id = ANY($1::bigint[]) AND "deletedAt" IS NULL)
+     SELECT DISTINCT unnest(recipients) AS address FROM messages WHERE id = ANY($1::bigint[])`,
+    [messageIds],
+  );
   // The recipients' accounts before any mailbox (the order ingest and empty-account pruning use):
   // an INBOX being created under its account's FOR UPDATE lock is waited for and then seen below.
-  await client.query(
-    `SELECT a.id FROM accounts a
-      WHERE a.address IN (SELECT DISTINCT unnest(recipients) FROM messages WHERE id = ANY($1::bigint[]))
-      ORDER BY a.id FOR KEY SHARE`,
-    [messageIds],
+  const accounts = await client.query<{ id: string }>(
+    'SELECT id FROM accounts WHERE address = ANY($1::text[]) ORDER BY id FOR KEY SHARE',
+    [recipients.rows.map((r) => r.address)],
   );
   // Mailboxes holding live entries and the recipients' INBOXes (a delivery to one may be in
-  // flight: its lock is waited for, and the tombstoning statement below sees what it committed).
-  // Same lock order as ingest (mailbox id ascending): never a deadlock with deliveries.
+  // flight: its lock is waited for, and the statement after the lock sees what it committed).
+  // Found first, then locked by id alone: found and locked in one statement (a UNION subquery in
+  // the WHERE), the INBOX went missing, unlocked, in the lazy-INBOX deletion race test (a row lock
+  // that waited re-checks the WHERE against the updated row). Same lock order as ingest (mailbox
+  // id ascending): never a deadlock with deliveries.
+  const wanted = await client.query<{ id: string }>(
+    `SELECT "mailboxId" AS id FROM mailbox_messages WHERE "messageId" = ANY($1::bigint[]) AND "expungedModseq" IS NULL
+     UNION
+     SELECT id FROM mailboxes WHERE name = 'INBOX' AND "accountId" = ANY($2::bigint[])`,
+    [messageIds, accounts.rows.map((r) => r.id)],
+  );
   const locked = await client.query<{ id: string }>(
-    `SELECT id FROM mailboxes
-      WHERE id IN (SELECT DISTINCT "mailboxId" FROM mailbox_messages WHERE "messageId" = ANY($1::bigint[]) AND "expungedModseq" IS NULL)
-         OR (name = 'INBOX' AND "accountId" IN (
-               SELECT a.id FROM accounts a
-                WHERE a.address IN (SELECT DISTINCT unnest(recipients) FROM messages WHERE id = ANY($1::bigint[]))))
-      ORDER BY id FOR NO KEY UPDATE`,
-    [messageIds],
+    'SELECT id FROM mailboxes WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
+    [wanted.rows.map((r) => r.id)],
   );
   const mailboxIds = locked.rows.map((r) => r.id);
-  // Only mailboxes that lose an entry get a new modseq.
+  // Entries found through their messageId index and updated by primary key: filtering the locked
+  // mailboxes' entries by messageId read the catch-all INBOX's entries, once per batch (75 -> 26 ms
+  // per batch of 500 with 20,000-85,000 messages stored). Only mailboxes that lose an entry get a
+  // new modseq.
   const bumped = await client.query<{ id: string; uid_next: number; highest_modseq: string }>(
-    `WITH hit AS (
-       SELECT DISTINCT "mailboxId" AS id FROM mailbox_messages
-        WHERE "mailboxId" = ANY($1::bigint[]) AND "messageId" = ANY($2::bigint[]) AND "expungedModseq" IS NULL
+    `WITH entries AS MATERIALIZED (
+       SELECT "mailboxId" AS mailbox_id, uid FROM mailbox_messages
+        WHERE "messageId" = ANY($2::bigint[]) AND "expungedModseq" IS NULL
      ), bumped AS (
-       UPDATE mailboxes SET "highestModseq" = "highestModseq" + 1 WHERE id IN (SELECT id FROM hit)
+       UPDATE mailboxes SET "highestModseq" = "highestModseq" + 1
+        WHERE id = ANY($1::bigint[]) AND id IN (SELECT mailbox_id FROM entries)
        RETURNING id, "uidNext" AS uid_next, "highestModseq" AS highest_modseq
      ), tombstoned AS (
        UPDATE mailbox_messages e SET "expungedModseq" = b.highest_modseq, modseq = b.highest_modseq
-         FROM bumped b
-        WHERE e."mailboxId" = b.id AND e."messageId" = ANY($2::bigint[]) AND e."expungedModseq" IS NULL
+         FROM entries x JOIN bumped b ON b.id = x.mailbox_id
+        WHERE e."mailboxId" = x.mailbox_id AND e.uid = x.uid AND e."expungedModseq" IS NULL
        RETURNING 1
      )
      SELECT id, uid_next, highest_modseq, (SELECT count(*) FROM tombstoned) AS n FROM bumped`,
