@@ -200,11 +200,14 @@ async function expungeBatch(pool: pg.Pool, cutoff: Cutoff, after: string): Promi
  * sessions on every node see EXPUNGE. Used by retention and by deletions through the API.
  */
 export async function expungeMessages(client: pg.ClientBase, messageIds: readonly string[]): Promise<string> {
-  // deletedAt first: a recipient INBOX delivered to from now on (deliver-to-inbox.ts) skips these
-  // messages, once this transaction commits. The recipients come from the same statement.
+  // Locks before the deletedAt UPDATE: a delivery to a recipient INBOX (deliver-to-inbox.ts) that
+  // holds the INBOX lock checks the messages' foreign keys (FOR KEY SHARE), which waits for an
+  // uncommitted UPDATE of those rows; updating them first, then waiting for that INBOX, was a
+  // deadlock (seen in the lazy-INBOX deletion race test). With the INBOX locked here first, a
+  // delivery in flight commits before, and its entries are tombstoned below; one that starts
+  // later waits for this transaction and then sees deletedAt.
   const recipients = await client.query<{ address: string }>(
-    `WITH hidden AS (UPDATE messages SET "deletedAt" = now() WHERE id = ANY($1::bigint[]) AND "deletedAt" IS NULL)
-     SELECT DISTINCT unnest(recipients) AS address FROM messages WHERE id = ANY($1::bigint[])`,
+    'SELECT DISTINCT unnest(recipients) AS address FROM messages WHERE id = ANY($1::bigint[])',
     [messageIds],
   );
   // The recipients' accounts before any mailbox (the order ingest and empty-account pruning use):
@@ -214,7 +217,7 @@ export async function expungeMessages(client: pg.ClientBase, messageIds: readonl
     [recipients.rows.map((r) => r.address)],
   );
   // Mailboxes holding live entries and the recipients' INBOXes (a delivery to one may be in
-  // flight: its lock is waited for, and the statement after the lock sees what it committed).
+  // flight: its lock is waited for, and the statements after the lock see what it committed).
   // Found first, then locked by id alone: found and locked in one statement (a UNION subquery in
   // the WHERE), the INBOX went missing, unlocked, in the lazy-INBOX deletion race test (a row lock
   // that waited re-checks the WHERE against the updated row). Same lock order as ingest (mailbox
@@ -229,6 +232,7 @@ export async function expungeMessages(client: pg.ClientBase, messageIds: readonl
     'SELECT id FROM mailboxes WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
     [wanted.rows.map((r) => r.id)],
   );
+  await client.query('UPDATE messages SET "deletedAt" = now() WHERE id = ANY($1::bigint[]) AND "deletedAt" IS NULL', [messageIds]);
   const mailboxIds = locked.rows.map((r) => r.id);
   // Entries found through their messageId index and updated by primary key: filtering the locked
   // mailboxes' entries by messageId read the catch-all INBOX's entries, once per batch (75 -> 26 ms
