@@ -11,6 +11,7 @@ import { IngestStats } from './domain/stats/ingest-stats.ts';
 import { instrumentIngester } from './domain/stats/instrument-ingester.ts';
 import { startPendingMessageParser, type PendingMessageParser } from './domain/messages/parse-pending-messages.ts';
 import { startRetention } from './domain/messages/prune-retention.ts';
+import { RetentionBackpressure } from './domain/messages/retention-backpressure.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startHttpApi, type RunningHttpApi } from './http/http-api.ts';
 import { startImapListeners } from './imap/imap-listeners.ts';
@@ -83,8 +84,10 @@ export async function startLetterbox(
     });
     cleanups.push(() => retention.stop());
 
+    const backpressure = config.retentionMaxMessages === null ? undefined : new RetentionBackpressure(database.pool, config.retentionMaxMessages);
     const ingester = instrumentIngester(createMessageIngester({
       pool: database.pool,
+      retention: backpressure,
       catchAllAddress: config.catchAllAddress,
       log,
       onCommitted: () => parser.wake(),
@@ -100,7 +103,11 @@ export async function startLetterbox(
       onFault: (stage, outcome, run) =>
         outcome === 'delay' ? stats.delayed(stage) : stats.rejected(run, stage, outcome === 'disconnect' ? 'fault_disconnect' : 'fault'),
     });
-    stats.gauges = { activeConnections: () => smtp.activeConnections(), pendingIngestBytes: () => ingester.pendingBytes() };
+    stats.gauges = {
+      activeConnections: () => smtp.activeConnections(),
+      pendingIngestBytes: () => ingester.pendingBytes(),
+      retentionHeldSeconds: () => backpressure?.heldSeconds ?? 0,
+    };
     listeners.push(() => smtp.stop());
 
     const endpoints: Endpoint[] = [{ name: 'SMTP', url: `smtp://${hostForUrl(config.host)}:${smtp.smtpPort}` }];

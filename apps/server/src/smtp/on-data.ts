@@ -5,12 +5,15 @@
 //   - the client disconnects mid-DATA: smtp-server destroys the stream, it never ends, nothing is
 //     stored;
 //   - storing fails: 451, the client keeps the message and retries;
-//   - ingest is behind (MAX_PENDING_INGEST_BYTES): reading pauses, TCP pushes back on the sender.
+//   - ingest is behind (MAX_PENDING_INGEST_BYTES): reading pauses, TCP pushes back on the sender;
+//   - the store is above its retention limit (retention-backpressure.ts): the reply waits, and
+//     after MAX_RETENTION_HOLD_MS it is 451.
 //   - fault injection (address tags, API rules; fault-injection.ts) may delay, reject or drop the
 //     connection at the end of DATA, before anything is stored.
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { findTestRun } from '../domain/messages/find-test-run.ts';
 import type { MessageIngester } from '../domain/messages/ingest-message.ts';
+import { RetentionHoldTimeout } from '../domain/messages/retention-backpressure.ts';
 import type { Logger } from '../logger.ts';
 import { CrlfNormalizer } from './crlf-normalizer.ts';
 import type { SmtpFaultInjection } from './fault-injection.ts';
@@ -106,6 +109,10 @@ export function onData(options: OnDataOptions) {
       stored.then(
         (message) => callback(null, `OK: message stored as ${message.id}`),
         (error: Error) => {
+          if (error instanceof RetentionHoldTimeout) {
+            callback(Object.assign(new Error('Mail store full (retention is behind), try again later'), { responseCode: 451 }));
+            return;
+          }
           options.log.error(`smtp ${session.id}: storing a message failed: ${error.message}`);
           callback(Object.assign(new Error('Temporary failure storing the message, try again later'), { responseCode: 451 }));
         },

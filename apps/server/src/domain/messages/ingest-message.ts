@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitBatcher, type GroupCommitLimits } from './group-commit-batcher.ts';
 import { findTestRun } from './find-test-run.ts';
+import type { RetentionBackpressure } from './retention-backpressure.ts';
 import { MAILBOX_VANISHED, storeMessageBatch, type ReceivedMessage, type StoredMessage } from './store-message-batch.ts';
 
 export type { StoredMessage, Delivery } from './store-message-batch.ts';
@@ -51,6 +52,8 @@ export interface MessageIngesterOptions {
   /** Called after each successful group commit with its size and duration (statistics). */
   onBatchCommitted?: (messages: number, seconds: number) => void;
   limits?: GroupCommitLimits;
+  /** With a retention message limit: messages wait here while the store is above it. */
+  retention?: RetentionBackpressure;
 }
 
 /**
@@ -125,23 +128,33 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
     options.limits ?? DEFAULT_GROUP_COMMIT_LIMITS,
   );
 
+  const submit = async (message: IncomingMessage): Promise<StoredMessage> => {
+    const result = await batcher.submit({
+      raw: message.raw,
+      // One-shot: no Hash object per message.
+      sha256: hash('sha256', message.raw, 'hex'),
+      receivedAt: message.receivedAt ?? new Date(),
+      mailFrom: message.mailFrom,
+      rcptTo: message.rcptTo,
+      authUser: message.authUser,
+      clientAddress: message.clientAddress,
+      heloName: message.heloName,
+      tls: message.tls,
+      run: message.run !== undefined ? message.run : findTestRun(message.raw, message.authUser, message.rcptTo),
+    });
+    if (result instanceof Error) throw result;
+    return result;
+  };
+
   return {
     async ingest(message) {
-      const result = await batcher.submit({
-        raw: message.raw,
-        // One-shot: no Hash object per message.
-        sha256: hash('sha256', message.raw, 'hex'),
-        receivedAt: message.receivedAt ?? new Date(),
-        mailFrom: message.mailFrom,
-        rcptTo: message.rcptTo,
-        authUser: message.authUser,
-        clientAddress: message.clientAddress,
-        heloName: message.heloName,
-        tls: message.tls,
-        run: message.run !== undefined ? message.run : findTestRun(message.raw, message.authUser, message.rcptTo),
-      });
-      if (result instanceof Error) throw result;
-      return result;
+      // Before the batcher: a waiting message holds no pool connection, so retention can run.
+      const settled = await options.retention?.admit();
+      try {
+        return await submit(message);
+      } finally {
+        settled?.();
+      }
     },
     whenIdle: () => batcher.whenIdle(),
     busy: () => batcher.pending > 0,

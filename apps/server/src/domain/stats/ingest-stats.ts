@@ -27,6 +27,8 @@ export interface RunStats {
 export interface Gauges {
   activeConnections(): number;
   pendingIngestBytes(): number;
+  /** Time messages waited for retention (retention-backpressure.ts), summed. */
+  retentionHeldSeconds(): number;
 }
 
 export class IngestStats {
@@ -38,7 +40,7 @@ export class IngestStats {
   committedMessages = 0;
   faultDelays = new Map<string, number>();
   private ownRunLabels = 0;
-  gauges: Gauges = { activeConnections: () => 0, pendingIngestBytes: () => 0 };
+  gauges: Gauges = { activeConnections: () => 0, pendingIngestBytes: () => 0, retentionHeldSeconds: () => 0 };
 
   /** The label a run's numbers are kept under (the cap applies here). */
   runLabel(run: string | null): string {

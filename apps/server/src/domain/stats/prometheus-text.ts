@@ -59,6 +59,8 @@ export function prometheusText(stats: IngestStats): string {
   w.sample('letterbox_smtp_active_connections', {}, stats.gauges.activeConnections());
   w.family('letterbox_ingest_pending_bytes', 'gauge', 'Received message bytes waiting for or inside a commit (SMTP stops reading past 64 MiB).');
   w.sample('letterbox_ingest_pending_bytes', {}, stats.gauges.pendingIngestBytes());
+  w.family('letterbox_ingest_retention_held_seconds_total', 'counter', 'Time messages on this node waited because the store was above the retention message limit plus its slack.');
+  w.sample('letterbox_ingest_retention_held_seconds_total', {}, stats.gauges.retentionHeldSeconds());
   w.family('letterbox_process_resident_memory_bytes', 'gauge', 'Resident set size of this process.');
   w.sample('letterbox_process_resident_memory_bytes', {}, process.memoryUsage.rss());
   w.family('letterbox_stats_run_labels', 'gauge', 'Run labels in use (at most 100 plus (none) and (other)).');
