@@ -62,17 +62,20 @@ export class RetentionBackpressure {
   /** Resolves when a message may be committed; call the returned function once it settled. */
   async admit(): Promise<() => void> {
     const started = performance.now();
+    let held = false;
     for (;;) {
       if (this.reading) await this.reading;
       else if (this.estimate === null || performance.now() - this.readAt >= RETENTION_READING_INTERVAL_MS) await this.read();
       if (holdDecision(this.estimate!, this.uncounted, this.ceiling) === 'admit') break;
+      held = true;
       if (performance.now() - started >= MAX_RETENTION_HOLD_MS) {
         this.heldSeconds += (performance.now() - started) / 1000;
         throw new RetentionHoldTimeout();
       }
       await new Promise((resolve) => setTimeout(resolve, RETENTION_READING_INTERVAL_MS));
     }
-    this.heldSeconds += (performance.now() - started) / 1000;
+    // Only a message that was held counts: the wait for an ordinary reading is not backpressure.
+    if (held) this.heldSeconds += (performance.now() - started) / 1000;
     this.uncounted++;
     this.unsettled++;
     let settled = false;
