@@ -6,7 +6,9 @@
 // smtp-server has hooks for connect, AUTH, MAIL FROM, RCPT TO and DATA, but none for EHLO, and it
 // derives the enhanced status of an error reply from the code alone. So each connection gets two
 // instance-level patches at connect: EHLO/HELO consult the ehlo-stage rules first, and the reply
-// to a command we failed carries the rule's enhanced status.
+// to a command we failed carries the rule's enhanced status. Those patches reach into
+// smtp-server's internals (`server.connections`, `send`, `_socket`, `handler_EHLO`), so
+// apps/server/package.json pins smtp-server to one exact version; test/faults covers each of them.
 import type { Socket } from 'node:net';
 import type { SMTPServer, SMTPServerAddress, SMTPServerAuthentication, SMTPServerSession } from 'smtp-server';
 import { tagActionsAt } from '../domain/faults/address-tags.ts';
