@@ -1,23 +1,13 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bigintArrayLiteral, bigintLiteral, decode, intLiteral, selectBinary } from '../../src/db/binary-copy.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabasePool } from '../helpers/database.ts';
 
-let database: TestDatabase;
-let pool: pg.Pool;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 2 });
-});
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
-});
+const db = useTestDatabasePool(2);
 
 describe('selectBinary', () => {
   it('decodes each supported type, NULLs included', async () => {
     const rows = await selectBinary(
-      pool,
+      db.pool,
       `SELECT * FROM (VALUES
          (1::int4, 9007199254740993::int8, 1.5::float8, true, 'caf\u00e9'::text, ARRAY['\\Seen', 'a"b', NULL, '\u00e9']::text[],
           '{"w": "x", "n": [1]}'::jsonb, '\\x00ff0d0a'::bytea),
@@ -39,11 +29,11 @@ describe('selectBinary', () => {
   });
 
   it('returns no rows for an empty result', async () => {
-    expect(await selectBinary(pool, 'SELECT 1 WHERE false')).toEqual([]);
+    expect(await selectBinary(db.pool, 'SELECT 1 WHERE false')).toEqual([]);
   });
 
   it('rejects with the server error and leaves the connection usable; the pool gets its client back', async () => {
-    const client = await pool.connect();
+    const client = await db.pool.connect();
     try {
       await expect(selectBinary(client, 'SELECT 1 / 0')).rejects.toThrow(/division by zero/);
       expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
@@ -55,10 +45,10 @@ describe('selectBinary', () => {
     } finally {
       client.release();
     }
-    for (let i = 0; i < 5; i++) await expect(selectBinary(pool, 'SELECT 1 / 0')).rejects.toThrow(/division by zero/);
-    await selectBinary(pool, 'SELECT 1');
-    expect(pool.totalCount).toBeLessThanOrEqual(2);
-    expect(pool.idleCount).toBe(pool.totalCount);
+    for (let i = 0; i < 5; i++) await expect(selectBinary(db.pool, 'SELECT 1 / 0')).rejects.toThrow(/division by zero/);
+    await selectBinary(db.pool, 'SELECT 1');
+    expect(db.pool.totalCount).toBeLessThanOrEqual(2);
+    expect(db.pool.idleCount).toBe(db.pool.totalCount);
   });
 });
 

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATION_LOCK_KEY, applyMigrations } from '../../src/db/migrate.ts';
 import { MIGRATIONS_DIR } from '../../src/db/schema-engine.ts';
-import { createEmptyDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createEmptyDatabase, queryOnce, type TestDatabase } from '../helpers/database.ts';
 
 /** Long enough for an unserialised run to have created its tables on a slow machine. */
 const LOCK_WAIT_OBSERVATION_MS = 1_500;
@@ -31,7 +31,7 @@ describe('applyMigrations', () => {
     expect(expected.length).toBeGreaterThan(0);
     expect(await applyMigrations(db.url)).toEqual(expected);
     expect(await applyMigrations(db.url)).toEqual([]);
-    const tables = await query(db.url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
+    const tables = await queryOnce(db.url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
     expect(tables.map((r) => r.tablename)).toEqual(
       ['_prisma_migrations', 'accounts', 'attachments', 'fault_rules', 'mailbox_messages', 'mailboxes', 'message_imap_structures', 'messages', 'subscriptions'],
     );
@@ -40,7 +40,7 @@ describe('applyMigrations', () => {
   it("records them in _prisma_migrations as Prisma's own migrate deploy does", async () => {
     const db = await emptyDatabase();
     await applyMigrations(db.url);
-    const rows = await query(db.url, 'SELECT * FROM _prisma_migrations ORDER BY migration_name');
+    const rows = await queryOnce(db.url, 'SELECT * FROM _prisma_migrations ORDER BY migration_name');
     const names = await migrationNames();
     expect(rows.map((r) => r.migration_name)).toEqual(names);
     for (const [index, row] of rows.entries()) {
@@ -63,7 +63,7 @@ describe('applyMigrations', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => applyMigrations(db.url)));
     const names = await migrationNames();
     expect(results.flat().sort()).toEqual(names);
-    const rows = await query(db.url, 'SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY 1 ORDER BY 1');
+    const rows = await queryOnce(db.url, 'SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY 1 ORDER BY 1');
     expect(rows).toEqual(names.map((name) => ({ migration_name: name, n: 1 })));
   });
 
@@ -77,7 +77,7 @@ describe('applyMigrations', () => {
       const applying = applyMigrations(db.url).finally(() => (finished = true));
       await new Promise((resolve) => setTimeout(resolve, LOCK_WAIT_OBSERVATION_MS));
       expect(finished).toBe(false);
-      const [table] = await query(db.url, `SELECT to_regclass('_prisma_migrations')::text AS name`);
+      const [table] = await queryOnce(db.url, `SELECT to_regclass('_prisma_migrations')::text AS name`);
       expect(table).toEqual({ name: null });
       await otherNode.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       expect(await applying).toEqual(await migrationNames());
@@ -90,7 +90,7 @@ describe('applyMigrations', () => {
     const db = await emptyDatabase();
     const [first] = await migrationNames();
     await applyMigrations(db.url);
-    await query(db.url, `UPDATE _prisma_migrations SET finished_at = NULL, logs = 'failed here' WHERE migration_name = '${first}'`);
+    await queryOnce(db.url, `UPDATE _prisma_migrations SET finished_at = NULL, logs = 'failed here' WHERE migration_name = '${first}'`);
     await expect(applyMigrations(db.url)).rejects.toThrow(/failed migrations/i);
   });
 
@@ -119,7 +119,7 @@ describe('applyMigrations', () => {
       await mkdir(join(dir, '20000101000000_breaks'));
       await writeFile(join(dir, '20000101000000_breaks', 'migration.sql'), 'CREATE TABLE half (id int);\nSELECT 1 / 0;\n');
       await expect(applyMigrations(db.url, { migrationsDir: dir })).rejects.toThrow(/division by zero/);
-      const [table] = await query(db.url, `SELECT to_regclass('half')::text AS name`);
+      const [table] = await queryOnce(db.url, `SELECT to_regclass('half')::text AS name`);
       expect(table).toEqual({ name: null });
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -129,7 +129,7 @@ describe('applyMigrations', () => {
   it('stores raw message bytes with lz4, or uncompressed where PostgreSQL lacks lz4', async () => {
     const db = await emptyDatabase();
     await applyMigrations(db.url);
-    const [column] = await query(
+    const [column] = await queryOnce(
       db.url,
       `SELECT attcompression::text AS compression, attstorage::text AS storage
          FROM pg_attribute WHERE attrelid = 'messages'::regclass AND attname = 'raw'`,
@@ -138,12 +138,3 @@ describe('applyMigrations', () => {
   });
 });
 
-async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}

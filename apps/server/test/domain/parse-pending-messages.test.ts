@@ -1,22 +1,13 @@
 // The background parser claims batches with a keyset cursor; messages it passed over (locked by
 // someone else, or committed after it had moved past their id) are still parsed.
 import { createHash } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.ts';
 import { startPendingMessageParser } from '../../src/domain/messages/parse-pending-messages.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { useTestDatabasePool } from '../helpers/database.ts';
 
-let database: TestDatabase;
-let pool: pg.Pool;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: database.url, max: 4 });
-});
-afterAll(async () => {
-  await pool?.end();
-  await database?.drop();
-});
+const db = useTestDatabasePool(4);
 
 async function insertPending(client: pg.ClientBase, subjects: string[]): Promise<string[]> {
   const ids: string[] = [];
@@ -32,7 +23,7 @@ async function insertPending(client: pg.ClientBase, subjects: string[]): Promise
 }
 
 async function states(): Promise<Map<string, string>> {
-  const rows = await pool.query<{ id: string; parseState: string; subject: string | null }>('SELECT id, "parseState", subject FROM messages ORDER BY id');
+  const rows = await db.pool.query<{ id: string; parseState: string; subject: string | null }>('SELECT id, "parseState", subject FROM messages ORDER BY id');
   return new Map(rows.rows.map((r) => [r.id, `${r.parseState}:${r.subject}`]));
 }
 
@@ -44,18 +35,18 @@ describe('background parser', () => {
   it('parses messages it skipped or that committed behind its cursor', async () => {
     // 150 messages: more than two batches. The 3rd is locked by another transaction, so the first
     // pass skips it; a message with an id below the cursor commits while the parser is running.
-    const first = await insertPending(pool as unknown as pg.ClientBase, Array.from({ length: 150 }, (_, i) => `m${i}`));
-    const locker = await pool.connect();
-    const late = await pool.connect();
+    const first = await insertPending(db.pool as unknown as pg.ClientBase, Array.from({ length: 150 }, (_, i) => `m${i}`));
+    const locker = await db.pool.connect();
+    const late = await db.pool.connect();
     try {
       await locker.query('BEGIN');
       await locker.query('SELECT 1 FROM messages WHERE id = $1 FOR UPDATE', [first[2]]);
       // Takes its id now, commits later: its id is below everything inserted after it.
       await late.query('BEGIN');
       const [lateId] = await insertPending(late, ['late']);
-      const after = await insertPending(pool as unknown as pg.ClientBase, Array.from({ length: 70 }, (_, i) => `n${i}`));
+      const after = await insertPending(db.pool as unknown as pg.ClientBase, Array.from({ length: 70 }, (_, i) => `n${i}`));
 
-      const parser = startPendingMessageParser({ pool, log: silentLogger, sweepIntervalMs: 60_000 });
+      const parser = startPendingMessageParser({ pool: db.pool, log: silentLogger, sweepIntervalMs: 60_000 });
       try {
         await until(() => allParsed([...first.slice(3), ...after]));
         expect(await allParsed([...first.slice(3), ...after])).toBe(true);
@@ -81,6 +72,6 @@ describe('background parser', () => {
 });
 
 async function allParsed(ids: string[]): Promise<boolean> {
-  const rows = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE id = ANY($1::bigint[]) AND "parseState" = 'parsed'`, [ids]);
+  const rows = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE id = ANY($1::bigint[]) AND "parseState" = 'parsed'`, [ids]);
   return Number(rows.rows[0]!.n) === ids.length;
 }

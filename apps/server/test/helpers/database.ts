@@ -1,7 +1,7 @@
 // A fresh, migrated database per test file, cloned from the template that global-setup.ts built.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { databaseUrl } from './database-url.ts';
 
 export interface TestDatabase {
@@ -30,12 +30,35 @@ async function create(template: string): Promise<TestDatabase> {
   };
 }
 
-async function admin(url: string, sql: string): Promise<void> {
+/** One statement on a connection of its own, opened and closed around it. */
+export async function queryOnce(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query(sql)).rows;
   } finally {
     await client.end();
   }
+}
+
+async function admin(url: string, sql: string): Promise<void> {
+  await queryOnce(url, sql);
+}
+
+/**
+ * A fresh database and a pool on it for the whole test file (created in beforeAll, closed and
+ * dropped in afterAll); `pool` is set once beforeAll has run.
+ */
+export function useTestDatabasePool(max: number): { pool: pg.Pool } {
+  const handle = {} as { pool: pg.Pool };
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle.pool = new pg.Pool({ connectionString: database.url, max });
+  });
+  afterAll(async () => {
+    await handle.pool?.end();
+    await database?.drop();
+  });
+  return handle;
 }

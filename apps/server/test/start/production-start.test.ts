@@ -7,9 +7,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmptyDatabase, type TestDatabase } from '../helpers/database.ts';
+import { createEmptyDatabase, queryOnce, type TestDatabase } from '../helpers/database.ts';
 import { dataPayload, RawSmtpClient } from '../smtp/support/raw-smtp-client.ts';
 
 const SERVER_DIR = fileURLToPath(new URL('../../', import.meta.url));
@@ -71,7 +70,7 @@ describe('the production start (scripts/start.mjs)', () => {
       client.write(dataPayload('Subject: built\r\n\r\nthrough the bundle\r\n'));
       expect((await client.read()).code).toBe(250);
       client.destroy();
-      const stored = await query(database.url, 'SELECT raw FROM messages');
+      const stored = await queryOnce(database.url, 'SELECT raw FROM messages');
       expect(stored.map((row) => String(row.raw))).toEqual(['Subject: built\r\n\r\nthrough the bundle\r\n']);
 
       // The web handler, loaded from its own bundle: the inbox page or its "building" page.
@@ -100,12 +99,3 @@ async function childCommandLines(pid: number): Promise<string[]> {
   return lines;
 }
 
-async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
