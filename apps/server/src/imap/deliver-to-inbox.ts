@@ -21,6 +21,7 @@
 import type pg from 'pg';
 import { notifyStatements } from '../domain/events/letterbox-events.ts';
 import { INBOX } from './account-folders.ts';
+import { inTransaction } from './transaction.ts';
 
 export interface InboxDelivery {
   /** The INBOX's mailbox id. */
@@ -46,10 +47,8 @@ export async function deliverToInbox(pool: pg.Pool, address: string, catchAllAdd
   if (address === catchAllAddress) return null;
   const idle = await nothingDue(pool, address, catchAllAddress);
   if (idle) return { mailboxId: idle, delivered: 0 };
-  const client = await pool.connect();
-  let failed = false;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (tx) => {
+    const { client } = tx;
     let inbox = await lockInbox(client, address, catchAllAddress);
     if (!inbox) {
       await createInbox(client, address);
@@ -57,22 +56,16 @@ export async function deliverToInbox(pool: pg.Pool, address: string, catchAllAdd
       if (!inbox) throw new Error(`INBOX of ${address} could not be created`);
     }
     const delivered = inbox.catch_all_id === null ? null : await deliverLocked(client, address, inbox, inbox.catch_all_id);
-    const notify =
-      delivered && delivered.count > 0
-        ? notifyStatements(
-            { type: 'mailboxes.changed', messageIds: [], mailboxes: [{ id: inbox.id, uidNext: delivered.uidNext, highestModseq: delivered.highestModseq }] },
-            (v) => client.escapeLiteral(v),
-          )
-        : '';
-    await client.query(`${notify} COMMIT`);
+    if (delivered && delivered.count > 0) {
+      tx.beforeCommit.push(
+        notifyStatements(
+          { type: 'mailboxes.changed', messageIds: [], mailboxes: [{ id: inbox.id, uidNext: delivered.uidNext, highestModseq: delivered.highestModseq }] },
+          (v) => client.escapeLiteral(v),
+        ),
+      );
+    }
     return { mailboxId: inbox.id, delivered: delivered?.count ?? 0 };
-  } catch (error) {
-    failed = true;
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release(failed);
-  }
+  });
 }
 
 /**
