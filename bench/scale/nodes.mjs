@@ -85,19 +85,18 @@ async function measure(nodeCount) {
   }
 }
 
-/** Every acknowledged message stored once; the catch-all INBOX's UIDs unique and gap-free. */
+/** Every acknowledged message stored once; delivery numbers (messages.deliverySeq) unique and gap-free. */
 async function verify(url, expected) {
   const pg = await importFromServer('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const stored = Number((await client.query('SELECT count(*) AS n FROM messages')).rows[0].n);
-    const uids = (await client.query(
-      `SELECT count(*)::bigint AS n, count(DISTINCT e.uid)::bigint AS distinct_uids, max(e.uid) AS max_uid
-         FROM mailbox_messages e JOIN mailboxes m ON m.id = e."mailboxId" JOIN accounts a ON a.id = m."accountId"
-        WHERE a.address = 'catchall' AND m.name = 'INBOX'`)).rows[0];
-    const ok = stored === expected && Number(uids.n) === expected && Number(uids.distinct_uids) === expected && Number(uids.max_uid) === expected;
-    return { ok, stored, expected, catchAllEntries: Number(uids.n), distinctUids: Number(uids.distinct_uids), maxUid: Number(uids.max_uid) };
+    const row = (await client.query(
+      `SELECT count(*)::bigint AS n, count(DISTINCT "deliverySeq")::bigint AS distinct_seqs,
+              (max("deliverySeq") - min("deliverySeq") + 1)::bigint AS span FROM messages`)).rows[0];
+    const stored = Number(row.n);
+    const ok = stored === expected && Number(row.distinct_seqs) === expected && Number(row.span) === expected;
+    return { ok, stored, expected, distinctDeliverySeqs: Number(row.distinct_seqs), deliverySeqSpan: Number(row.span) };
   } finally {
     await client.end();
   }

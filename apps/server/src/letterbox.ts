@@ -14,6 +14,8 @@ import { startRetention } from './domain/messages/prune-retention.ts';
 import { RetentionBackpressure } from './domain/messages/retention-backpressure.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startHttpApi, type RunningHttpApi } from './http/http-api.ts';
+import { startCatchAllDelivery, type CatchAllDelivery } from './imap/catch-all-delivery.ts';
+import { deliverToInbox } from './imap/deliver-to-inbox.ts';
 import { startImapListeners } from './imap/imap-listeners.ts';
 import { startSmtpCatcher } from './smtp/smtp-catcher.ts';
 import { loadTlsKeyPair } from './tls/self-signed-certificate.ts';
@@ -34,6 +36,8 @@ export interface RunningLetterbox {
   http: RunningHttpApi;
   database: Database;
   parser: PendingMessageParser;
+  /** Fills the catch-all INBOX in the background. */
+  catchAllDelivery: CatchAllDelivery;
   /** Every listening endpoint plus the data directory and database, for the banner. */
   endpoints: Endpoint[];
   dataDir: string;
@@ -77,6 +81,16 @@ export async function startLetterbox(
       ? deferredParser()
       : startPendingMessageParser({ pool: database.pool, log, ingestBusy: () => ingestBusy() });
     cleanups.push(() => parser.stop());
+    // The catch-all INBOX exists (marked isCatchAll) before anything can delete a message: deletion
+    // locks it to stay clear of a delivery in flight (prune-retention.ts expungeMessages).
+    await deliverToInbox(database.pool, config.catchAllAddress, config.catchAllAddress, { maxMessages: 0 });
+    const catchAllDelivery = startCatchAllDelivery({
+      pool: database.pool,
+      catchAllAddress: config.catchAllAddress,
+      log,
+      ingestBusy: () => ingestBusy(),
+    });
+    cleanups.push(() => catchAllDelivery.stop());
     const retention = startRetention({
       pool: database.pool,
       policy: { maxMessages: config.retentionMaxMessages, maxAgeMs: config.retentionMaxAgeMs },
@@ -90,7 +104,10 @@ export async function startLetterbox(
       retention: backpressure,
       catchAllAddress: config.catchAllAddress,
       log,
-      onCommitted: () => parser.wake(),
+      onCommitted: () => {
+        parser.wake();
+        catchAllDelivery.wake();
+      },
       onBatchCommitted: (messages, seconds) => stats.committed(messages, seconds),
     }), stats);
     ingestBusy = () => ingester.busy();
@@ -165,6 +182,7 @@ export async function startLetterbox(
       http,
       database,
       parser,
+      catchAllDelivery,
       endpoints,
       dataDir,
       stop: () => (stopping ??= stopAll()),

@@ -57,7 +57,7 @@ export class PostgresSession implements ImapSession, SupportsMove, SupportsChang
   private accountId: string | null = null;
   private address: string | null = null;
   private selected: Selected | null = null;
-  /** The selected mailbox is this account's INBOX, filled lazily from the catch-all. */
+  /** The selected mailbox is this account's INBOX, filled lazily (deliver-to-inbox.ts). */
   private selectedInbox = false;
 
   constructor(private readonly ctx: SessionContext) {}
@@ -75,9 +75,10 @@ export class PostgresSession implements ImapSession, SupportsMove, SupportsChang
   async login(username: string, password: string): Promise<void> {
     const address = authenticate(this.ctx.auth, username, password);
     if (address === null) throw ImapError.authFailed();
-    this.accountId = await openAccount(this.ctx.pool, address);
     this.address = address;
+    // INBOX first: delivery creates it as the catch-all's (isCatchAll) when this is that address.
     await this.deliver(INBOX);
+    this.accountId = await openAccount(this.ctx.pool, address);
   }
 
   /** Brings the account's INBOX up to date (deliver-to-inbox.ts) before it is read or written. */

@@ -1,7 +1,9 @@
 // The lazy_inboxes migration on a database written by the eager version: messages get their
 // recipients as account addresses, recipient INBOXes are marked delivered through the catch-all's
 // last UID (they were delivered to eagerly), the catch-all INBOX keeps 0, and the three
-// mostly-empty indexes become partial.
+// mostly-empty indexes become partial. Then the delivery_order migration: each message's
+// deliverySeq is its catch-all UID, the catch-all INBOX is marked and holds everything, and the
+// delivery counter continues from there.
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { deliverToInbox } from '../../src/imap/deliver-to-inbox.ts';
 import { createEmptyDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const LAZY = /_lazy_inboxes$/;
+const DELIVERY_ORDER = /_delivery_order$/;
 
 const databases: TestDatabase[] = [];
 afterAll(async () => {
@@ -61,8 +64,26 @@ describe('the lazy_inboxes migration', () => {
         { address: 'bob@example.test', through: 2 },
         { address: 'catchall', through: 0 },
       ]);
-      // Already delivered: filling the INBOX adds nothing.
+
+      const orderIndex = names.findIndex((n) => DELIVERY_ORDER.test(n));
+      expect(orderIndex).toBeGreaterThan(lazyIndex);
+      for (const name of names.slice(lazyIndex + 1, orderIndex + 1)) await cp(join(MIGRATIONS_DIR, name), join(dir, name), { recursive: true });
+      expect(await applyMigrations(db.url, { migrationsDir: dir })).toEqual(names.slice(lazyIndex + 1, orderIndex + 1));
+      const order = await pool.query<{ seq: string }>('SELECT "deliverySeq" AS seq FROM messages ORDER BY id');
+      expect(order.rows.map((r) => r.seq)).toEqual(['1', '2']);
+      const marked = await pool.query<{ address: string; through: string; is_catch_all: boolean }>(
+        `SELECT a.address, mb."deliveredThrough" AS through, mb."isCatchAll" AS is_catch_all
+           FROM mailboxes mb JOIN accounts a ON a.id = mb."accountId" ORDER BY a.address`,
+      );
+      expect(marked.rows).toEqual([
+        { address: 'Ann@example.test', through: '2', is_catch_all: false },
+        { address: 'bob@example.test', through: '2', is_catch_all: false },
+        { address: 'catchall', through: '2', is_catch_all: true },
+      ]);
+      expect((await pool.query('SELECT id, last FROM delivery_counter')).rows).toEqual([{ id: 1, last: '2' }]);
+      // Already delivered: filling the INBOXes adds nothing.
       expect(await deliverToInbox(pool, 'Ann@example.test', 'catchall')).toMatchObject({ delivered: 0 });
+      expect(await deliverToInbox(pool, 'catchall', 'catchall')).toMatchObject({ delivered: 0 });
       const indexes = await pool.query<{ name: string; predicate: string | null }>(
         `SELECT c.relname AS name, pg_get_expr(i.indpred, i.indrelid) AS predicate
            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid

@@ -33,7 +33,7 @@ describe('applyMigrations', () => {
     expect(await applyMigrations(db.url)).toEqual([]);
     const tables = await queryOnce(db.url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
     expect(tables.map((r) => r.tablename)).toEqual(
-      ['_prisma_migrations', 'accounts', 'attachments', 'fault_rules', 'mailbox_messages', 'mailboxes', 'message_imap_structures', 'messages', 'subscriptions'],
+      ['_prisma_migrations', 'accounts', 'attachments', 'delivery_counter', 'fault_rules', 'mailbox_messages', 'mailboxes', 'message_imap_structures', 'messages', 'subscriptions'],
     );
   });
 

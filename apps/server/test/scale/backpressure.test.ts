@@ -2,7 +2,6 @@
 // when a commit fails it answers 451 and stores nothing; every 250 it sent is in the database.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CATCH_ALL_ADDRESS } from '../../src/config.ts';
 import { dataPayload, RawSmtpClient } from '../smtp/support/raw-smtp-client.ts';
 import { startTestLetterbox, type TestLetterbox } from '../smtp/support/test-letterbox.ts';
 
@@ -58,12 +57,11 @@ async function storedSubjects(prefix: string): Promise<string[]> {
   return result.rows.map((r) => r.subject);
 }
 
-async function lockCatchAllInbox(): Promise<void> {
+/** Holds the delivery counter's row lock, which every ingest transaction takes (store-message-batch.ts). */
+async function lockDeliveryCounter(): Promise<void> {
+  await locker.query('INSERT INTO delivery_counter (id, last) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
   await locker.query('BEGIN');
-  await locker.query(
-    `SELECT m.id FROM mailboxes m JOIN accounts a ON a.id = m."accountId" WHERE a.address = $1 AND m.name = 'INBOX' FOR UPDATE`,
-    [DEFAULT_CATCH_ALL_ADDRESS],
-  );
+  await locker.query('SELECT last FROM delivery_counter WHERE id = 1 FOR UPDATE');
 }
 
 /** Server backends of the test database waiting for a lock (ours blocks them). */
@@ -77,7 +75,7 @@ async function blockedBackends(): Promise<number[]> {
 
 describe('when the database falls behind', () => {
   it('holds every 250 until the commit, then acknowledges and stores every message', async () => {
-    await lockCatchAllInbox();
+    await lockDeliveryCounter();
     const replies = new Map<string, number>();
     const sending = sendMany('held', replies);
     await vi.waitFor(async () => expect((await blockedBackends()).length).toBeGreaterThan(0), { timeout: 20_000, interval: 20 });
@@ -94,7 +92,7 @@ describe('when the database falls behind', () => {
   });
 
   it('answers 451 when the commit fails and stores none of those; every 250 is stored', async () => {
-    await lockCatchAllInbox();
+    await lockDeliveryCounter();
     const replies = new Map<string, number>();
     let done = false;
     const sending = sendMany('failed', replies).finally(() => (done = true));

@@ -50,6 +50,7 @@ describe('retention with unlimited addresses', () => {
     await imap.logout();
     const addresses = Array.from({ length: 12 }, (_, i) => `u${i}@bounded.test`);
     await deliver(addresses);
+    await server.letterbox.catchAllDelivery.whenIdle(); // it creates the recipients' accounts
     await inboxMessageIds(server.db, 'u0@bounded.test'); // u0's INBOX is filled; the others never are
     const oldValidity = (await server.db.query<{ v: number }>(
       `SELECT m."uidValidity" AS v FROM mailboxes m JOIN accounts a ON a.id = m."accountId" WHERE a.address = 'u0@bounded.test'`)).rows[0]!.v;
@@ -69,6 +70,7 @@ describe('retention with unlimited addresses', () => {
   it('expunges and purges more than one batch (500) per sweep, then removes those accounts', async () => {
     const addresses = Array.from({ length: 1_300 }, (_, i) => `bulk${i}@bounded.test`);
     await deliver(addresses);
+    await server.letterbox.catchAllDelivery.whenIdle();
     // The background parser holds the messages it is parsing FOR UPDATE, which the purge skips
     // (SKIP LOCKED) and which ends its sweep early: let it finish first, this is about batching.
     await parserDone();
@@ -85,6 +87,7 @@ describe('retention with unlimited addresses', () => {
     await deliver(addresses);
     await prune(1); // expunge all but the newest
     const [, racing] = await Promise.all([prune(1), deliver(addresses)]);
+    await server.letterbox.catchAllDelivery.whenIdle();
     expect((await accounts()).filter((a) => a.startsWith('race'))).toEqual([...addresses].sort());
     for (const [i, address] of addresses.entries()) {
       const inbox = await inboxMessageIds(server.db, address);

@@ -11,27 +11,22 @@ const RECIPIENTS_PER_MESSAGE = 3;
 const ADDRESS_POOL = 7;
 const ADDRESSES = Array.from({ length: ADDRESS_POOL }, (_, i) => `user${i}@conc.test`);
 
-/** Fills every recipient INBOX through the function IMAP uses. */
+/** Fills every INBOX, the catch-all's too, through the function IMAP uses. */
 async function materialise(): Promise<void> {
-  await Promise.all(ADDRESSES.map((a) => deliverToInbox(server.db, a, DEFAULT_CATCH_ALL_ADDRESS)));
+  await Promise.all([...ADDRESSES, DEFAULT_CATCH_ALL_ADDRESS].map((a) => deliverToInbox(server.db, a, DEFAULT_CATCH_ALL_ADDRESS)));
 }
 
 /**
- * Every recipient INBOX holds exactly the live messages naming it, in catch-all UID (= commit)
- * order, numbered 1..n.
+ * Every INBOX holds exactly the live messages naming it (the catch-all: every live message), in
+ * delivery (= commit) order, numbered 1..n.
  */
-async function expectInboxesFollowCatchAll(): Promise<void> {
+async function expectInboxesFollowDeliveryOrder(): Promise<void> {
   const mismatches = await server.db.query<{ address: string }>(
-    `WITH catch_all AS (
-       SELECT e.uid, e."messageId" FROM mailbox_messages e JOIN mailboxes mb ON mb.id = e."mailboxId" AND mb.name = 'INBOX'
-         JOIN accounts a ON a.id = mb."accountId" WHERE a.address = $1
-     )
-     SELECT a.address FROM accounts a JOIN mailboxes mb ON mb."accountId" = a.id AND mb.name = 'INBOX'
-      WHERE a.address <> $1 AND
-            (SELECT array_agg(e."messageId" ORDER BY e.uid) FROM mailbox_messages e WHERE e."mailboxId" = mb.id)
+    `SELECT a.address FROM accounts a JOIN mailboxes mb ON mb."accountId" = a.id AND mb.name = 'INBOX'
+      WHERE (SELECT array_agg(e."messageId" ORDER BY e.uid) FROM mailbox_messages e WHERE e."mailboxId" = mb.id)
             IS DISTINCT FROM
-            (SELECT array_agg(c."messageId" ORDER BY c.uid) FROM catch_all c JOIN messages m ON m.id = c."messageId"
-              WHERE m.recipients @> ARRAY[a.address])`,
+            (SELECT array_agg(m.id ORDER BY m."deliverySeq") FROM messages m
+              WHERE (a.address = $1 OR m.recipients @> ARRAY[a.address]) AND m."deletedAt" IS NULL)`,
     [DEFAULT_CATCH_ALL_ADDRESS],
   );
   expect(mismatches.rows).toEqual([]);
@@ -75,9 +70,12 @@ describe(`${CONNECTIONS} concurrent connections x ${MESSAGES_PER_CONNECTION} mes
     expect(subjects.rows).toHaveLength(total);
     expect(subjects.rows.every((r) => r.n === 1)).toBe(true);
 
-    // Ingest gave each message only its catch-all entry; the recipients' INBOXes fill on access.
-    const atIngest = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mailbox_messages');
-    expect(atIngest.rows[0]!.n).toBe(total);
+    // Ingest numbered every message once, consecutively; INBOXes fill on access (the catch-all's
+    // also in the background).
+    const order = await server.db.query<{ n: number; distinct: number; span: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT "deliverySeq")::int AS distinct, (max("deliverySeq") - min("deliverySeq") + 1)::int AS span FROM messages',
+    );
+    expect(order.rows[0]).toEqual({ n: total, distinct: total, span: total });
     await materialise();
 
     const perMessage = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mailbox_messages GROUP BY "messageId"');
@@ -101,7 +99,7 @@ describe(`${CONNECTIONS} concurrent connections x ${MESSAGES_PER_CONNECTION} mes
     }
     const catchAll = mailboxes.rows.find((m) => m.address === DEFAULT_CATCH_ALL_ADDRESS)!;
     expect(catchAll.uids).toHaveLength(total);
-    await expectInboxesFollowCatchAll();
+    await expectInboxesFollowDeliveryOrder();
   });
 });
 
@@ -123,8 +121,16 @@ describe('two nodes on one database', () => {
           materialisations++;
         }
       })();
+      const base = await server.db.query<{ last: string }>('SELECT last FROM delivery_counter');
       const reader = (async () => {
         while (delivering) {
+          // Delivery order: the visible numbers above the start are always exactly base+1..max.
+          const numbers = await server.db.query<{ n: number; max: string | null }>(
+            'SELECT count(*)::int AS n, max("deliverySeq") AS max FROM messages WHERE "deliverySeq" > $1',
+            [base.rows[0]!.last],
+          );
+          const seen = numbers.rows[0]!;
+          if (seen.max !== null && Number(seen.max) - Number(base.rows[0]!.last) !== seen.n) holes.push(`deliverySeq: ${seen.n} rows, max ${seen.max}`);
           const snapshot = await server.db.query<{ mailbox: string; n: number; max: number }>(
             'SELECT "mailboxId" AS mailbox, count(*)::int AS n, max(uid) AS max FROM mailbox_messages GROUP BY 1',
           );
@@ -142,7 +148,7 @@ describe('two nodes on one database', () => {
       expect(materialisations).toBeGreaterThan(1);
       expect(holes).toEqual([]);
       await materialise();
-      await expectInboxesFollowCatchAll();
+      await expectInboxesFollowDeliveryOrder();
 
       const after = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
       expect(after.rows[0]!.n - before.rows[0]!.n).toBe(40 * MESSAGES_PER_CONNECTION);

@@ -37,6 +37,7 @@ async function remainingIds(): Promise<string[]> {
 describe('retention', () => {
   it('by count: expunges the oldest beyond the limit (tombstones, modseq bump), then deletes them', async () => {
     const ids = await deliver(5);
+    await server.letterbox.catchAllDelivery.whenIdle(); // the catch-all INBOX holds all five
     const before = await server.db.query<{ m: string }>(`SELECT max("highestModseq") AS m FROM mailboxes`);
 
     const first = await pruneRetention(server.letterbox.database.pool, { maxMessages: 2, maxAgeMs: null });

@@ -1,8 +1,9 @@
 // The recipient addresses seen, with message counts and last-received times, in address order.
-// An address is an account (store-message-batch.ts creates one per recipient; IMAP logins too);
-// counts come from messages.recipients through its GIN index, one lookup per listed address, so a
-// page costs the same at 1,000,000 addresses. Recipient INBOXes are filled lazily and play no
-// part. The catch-all account, which sees every message, is not a recipient and is left out.
+// An address is an account (the catch-all INBOX's filling creates one per recipient of what it
+// receives; IMAP logins too) or a recipient of a message the catch-all has not received yet (ingest
+// writes no account: deliver-to-inbox.ts). Counts come from messages.recipients through its GIN
+// index, one lookup per listed address, so a page costs the same at 1,000,000 addresses. The
+// catch-all account, which sees every message, is not a recipient and is left out.
 import type { InboxPage } from '@letterbox/contracts';
 import type pg from 'pg';
 import { likePattern, SqlParams } from '../messages/message-filter-sql.ts';
@@ -33,20 +34,36 @@ export async function listInboxes(pool: pg.Pool, options: ListInboxesOptions): P
 
 async function allInboxes(pool: pg.Pool, options: ListInboxesOptions): Promise<InboxRow[]> {
   const params = new SqlParams();
-  const where = [`a.address <> ${params.add(options.catchAllAddress)}`];
-  if (options.address !== undefined) where.push(`a.address ILIKE ${params.add(likePattern(options.address))}`);
-  if (options.cursor !== undefined) where.push(`a.address > ${params.add(options.cursor)}`);
+  const catchAll = params.add(options.catchAllAddress);
+  const where = (column: string) => {
+    const conditions = [`${column} <> ${catchAll}`];
+    if (options.address !== undefined) conditions.push(`${column} ILIKE ${params.add(likePattern(options.address))}`);
+    if (options.cursor !== undefined) conditions.push(`${column} > ${params.add(options.cursor)}`);
+    return conditions.join(' AND ');
+  };
+  const limit = params.add(options.limit + 1);
   const result = await pool.query<InboxRow>(
     // The page of addresses first: its cost estimate stays that of one page (with the LATERAL
-    // over every account, PostgreSQL's JIT compiled the plan for 0.6 s at 400,000 accounts).
-    `SELECT a.address, s.message_count, s.last_received_at
-       FROM (SELECT a.address FROM accounts a WHERE ${where.join(' AND ')} ORDER BY a.address LIMIT ${params.add(options.limit + 1)}) a
+    // over every account, PostgreSQL's JIT compiled the plan for 0.6 s at 400,000 accounts). The
+    // messages above the catch-all's watermark are the few not yet delivered (its background
+    // filling keeps up unless ingest is busy), found through the deliverySeq index.
+    `SELECT p.address, s.message_count, s.last_received_at
+       FROM (SELECT u.address FROM (
+               (SELECT a.address FROM accounts a WHERE ${where('a.address')} ORDER BY a.address LIMIT ${limit})
+               UNION
+               SELECT r.address
+                 FROM messages m CROSS JOIN LATERAL unnest(m.recipients) AS r(address)
+                WHERE m."deliverySeq" > coalesce((SELECT mb."deliveredThrough" FROM accounts ca
+                                                     JOIN mailboxes mb ON mb."accountId" = ca.id AND mb.name = 'INBOX'
+                                                    WHERE ca.address = ${catchAll}), 0)
+                  AND m."deletedAt" IS NULL AND ${where('r.address')}
+             ) u ORDER BY u.address LIMIT ${limit}) p
        CROSS JOIN LATERAL (
          SELECT count(*)::int AS message_count, max(m."receivedAt") AS last_received_at
            FROM messages m
-          WHERE m.recipients @> ARRAY[a.address] AND m."deletedAt" IS NULL
+          WHERE m.recipients @> ARRAY[p.address] AND m."deletedAt" IS NULL
        ) s
-      ORDER BY a.address`,
+      ORDER BY p.address`,
     params.values,
   );
   return result.rows;

@@ -1,5 +1,5 @@
 // The write path behind SMTP DATA: a received message becomes durable (raw bytes, envelope,
-// per-recipient mailbox entries) in a group-committed transaction, and `ingest()` resolves only
+// delivery order) in a group-committed transaction, and `ingest()` resolves only
 // after that COMMIT (DESIGN invariant 1). Nothing here parses MIME: parse-pending-messages.ts
 // fills the parsed fields in the background.
 import { hash } from 'node:crypto';
@@ -8,9 +8,9 @@ import type { Logger } from '../../logger.ts';
 import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitBatcher, type GroupCommitLimits } from './group-commit-batcher.ts';
 import { findTestRun } from './find-test-run.ts';
 import type { RetentionBackpressure } from './retention-backpressure.ts';
-import { MAILBOX_VANISHED, storeMessageBatch, type ReceivedMessage, type StoredMessage } from './store-message-batch.ts';
+import { storeMessageBatch, type ReceivedMessage, type StoredMessage } from './store-message-batch.ts';
 
-export type { StoredMessage, Delivery } from './store-message-batch.ts';
+export type { StoredMessage } from './store-message-batch.ts';
 
 export interface IncomingMessage {
   /** Dot-unstuffed, CRLF-normalised bytes: stored exactly so. */
@@ -63,11 +63,8 @@ export interface MessageIngesterOptions {
  */
 export const MAX_PENDING_INGEST_BYTES = 64 * 1024 * 1024;
 
-/**
- * Deadlock / serialization failures are transient: the same batch succeeds when retried; so does
- * one whose INBOX retention removed meanwhile (prune-empty-accounts.ts).
- */
-const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', MAILBOX_VANISHED]);
+/** Deadlock / serialization failures are transient: the same batch succeeds when retried. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 3;
 
 export function createMessageIngester(options: MessageIngesterOptions): MessageIngester {

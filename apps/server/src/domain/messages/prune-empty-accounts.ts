@@ -2,17 +2,15 @@
 // test spraying unlimited never-seen addresses leaves a bounded store once their mail is gone.
 // Only the recipients of the messages a purge batch just deleted are looked at: scanning all
 // accounts for empty ones probed every live account's messages again on every sweep.
-// Ingest creates only the account row per recipient (for the API's inbox listing); an INBOX
-// exists only where something materialised it (imap/deliver-to-inbox.ts).
+// The catch-all INBOX's background filling creates an account per recipient (for the API's inbox
+// listing); an INBOX exists only where something materialised it (imap/deliver-to-inbox.ts).
 //
 // Only accounts nobody ever logged in to over IMAP (`imapFoldersCreatedAt IS NULL`): no client
 // holds their UIDVALIDITY, folders or subscriptions, so removing them is invisible. Never the
-// catch-all account: its INBOX is the one with deliveredThrough 0 and mail delivered at ingest
-// (recipient INBOXes count their watermarks in its UIDs, so it must never start over). A later
-// delivery to the address creates the account again. Ingest holds the accounts it delivers to
-// FOR KEY SHARE until COMMIT, which this job's FOR UPDATE SKIP LOCKED steps around, and the final
-// DELETE re-checks emptiness with a fresh snapshot: an acknowledged message never loses its
-// account.
+// catch-all account (its INBOX has isCatchAll). A later delivery to the address creates the
+// account again. The final DELETE re-checks emptiness with a fresh snapshot: a message committed
+// meanwhile keeps its account, and one committed after it gets its account back from the
+// catch-all's filling, which creates accounts for every message it receives.
 import type pg from 'pg';
 
 /** Accounts per transaction: a short transaction next to concurrent ingest. */
@@ -47,10 +45,10 @@ async function mergeRecipientsPendingList(pool: pg.Pool): Promise<void> {
 }
 const INSUFFICIENT_PRIVILEGE = '42501';
 
-/** Empty: no mailbox entry (live or tombstone), no message naming it, no mailbox but a lazily filled INBOX. */
+/** Empty: no mailbox entry (live or tombstone), no message naming it, no mailbox but a recipient's lazily filled INBOX. */
 const EMPTY = `NOT EXISTS (SELECT 1 FROM mailboxes m JOIN mailbox_messages e ON e."mailboxId" = m.id WHERE m."accountId" = a.id)
   AND NOT EXISTS (SELECT 1 FROM messages msg WHERE msg.recipients @> ARRAY[a.address])
-  AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m."accountId" = a.id AND (m.name <> 'INBOX' OR m."deliveredThrough" = 0 AND m."uidNext" > 1))`;
+  AND NOT EXISTS (SELECT 1 FROM mailboxes m WHERE m."accountId" = a.id AND (m.name <> 'INBOX' OR m."isCatchAll"))`;
 
 /**
  * One transaction: pick empty accounts (locked), lock their mailboxes in id order like ingest

@@ -6,8 +6,8 @@
 //   1. expunge: the message is marked deleted (so no recipient INBOX receives it any more), its
 //      live mailbox entries become tombstones (expungedModseq set, mailbox HIGHESTMODSEQ bumped
 //      under the mailbox row lock, locks taken in id order like ingest) and a `messages.expunged`
-//      event goes out. Most messages have only their catch-all entry: recipient INBOXes are
-//      filled when read (imap/deliver-to-inbox.ts);
+//      event goes out. INBOXes, the catch-all's too, are filled lazily
+//      (imap/deliver-to-inbox.ts), so a message may have no entry yet;
 //   2. purge, one sweep later: deleted messages whose entries are all tombstones are deleted
 //      (attachments and entries cascade) and a `messages.deleted` event goes out; then the
 //      accounts of their recipients that are left empty (prune-empty-accounts.ts).
@@ -16,6 +16,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { notifyStatements, type MailboxChange } from '../events/letterbox-events.ts';
+import { holdOffInboxCreation } from '../../imap/deliver-to-inbox.ts';
 import { pruneEmptyAccounts } from './prune-empty-accounts.ts';
 
 export interface RetentionPolicy {
@@ -210,14 +211,18 @@ export async function expungeMessages(client: pg.ClientBase, messageIds: readonl
     'SELECT DISTINCT unnest(recipients) AS address FROM messages WHERE id = ANY($1::bigint[])',
     [messageIds],
   );
-  // The recipients' accounts before any mailbox (the order ingest and empty-account pruning use):
-  // an INBOX being created under its account's FOR UPDATE lock is waited for and then seen below.
+  // An INBOX of a recipient being created is waited for and then seen below; one not created yet
+  // waits for this transaction (deliver-to-inbox.ts). Then the recipients' accounts before any
+  // mailbox (the order empty-account pruning uses).
+  const addresses = recipients.rows.map((r) => r.address);
+  await holdOffInboxCreation(client, addresses);
   const accounts = await client.query<{ id: string }>(
     'SELECT id FROM accounts WHERE address = ANY($1::text[]) ORDER BY id FOR KEY SHARE',
-    [recipients.rows.map((r) => r.address)],
+    [addresses],
   );
-  // Mailboxes holding live entries and the recipients' INBOXes (a delivery to one may be in
-  // flight: its lock is waited for, and the statements after the lock see what it committed).
+  // Mailboxes holding live entries, the recipients' INBOXes and the catch-all INBOX (a delivery to
+  // one may be in flight: its lock is waited for, and the statements after the lock see what it
+  // committed).
   // Found first, then locked by id alone: found and locked in one statement (a UNION subquery in
   // the WHERE), the INBOX went missing, unlocked, in the lazy-INBOX deletion race test (a row lock
   // that waited re-checks the WHERE against the updated row). Same lock order as ingest (mailbox
@@ -225,7 +230,7 @@ export async function expungeMessages(client: pg.ClientBase, messageIds: readonl
   const wanted = await client.query<{ id: string }>(
     `SELECT "mailboxId" AS id FROM mailbox_messages WHERE "messageId" = ANY($1::bigint[]) AND "expungedModseq" IS NULL
      UNION
-     SELECT id FROM mailboxes WHERE name = 'INBOX' AND "accountId" = ANY($2::bigint[])`,
+     SELECT id FROM mailboxes WHERE name = 'INBOX' AND ("accountId" = ANY($2::bigint[]) OR "isCatchAll")`,
     [messageIds, accounts.rows.map((r) => r.id)],
   );
   const locked = await client.query<{ id: string }>(

@@ -29,8 +29,9 @@ async function entries(messageId: string) {
 describe('DELETE /api/v1/messages/{id}', () => {
   it('hides the message and expunges it from every IMAP mailbox with a messages.expunged NOTIFY', async () => {
     const id = await server.send({ to: ['bob@example.test', 'carol@example.test'], subject: 'Doomed' });
-    // Bob's INBOX is filled (as his IMAP login would); carol's is not yet.
+    // Bob's INBOX and the catch-all's are filled (as IMAP logins would); carol's is not yet.
     await deliverToInbox(server.db, 'bob@example.test', 'catchall');
+    await deliverToInbox(server.db, 'catchall', 'catchall');
     const before = await entries(id);
     expect(before).toHaveLength(2); // bob, catch-all
     expect(before.every((e) => e.expunged === null)).toBe(true);

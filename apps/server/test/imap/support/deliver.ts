@@ -1,4 +1,4 @@
-// Delivers a message through the real ingest transaction (accounts, INBOX, UID allocation, NOTIFY).
+// Delivers a message through the real ingest transaction (message row, delivery order, NOTIFY).
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { storeMessageBatch, type StoredMessage } from '../../../src/domain/messages/store-message-batch.ts';
