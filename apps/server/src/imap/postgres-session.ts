@@ -45,6 +45,14 @@ import { searchMessages } from './search-messages.ts';
 import { selectMailbox } from './select-mailbox.ts';
 import { storeFlags } from './store-flags.ts';
 
+/**
+ * After a load test the catch-all INBOX may be owed hundreds of thousands of messages (its
+ * background filling waits while ingest is busy). A command delivers at most this many (about a
+ * second of work), so SELECT answers promptly; the rest arrive as new mail, through the next
+ * commands and the background filling, which notifies the session.
+ */
+const CATCH_ALL_DELIVERY_PER_COMMAND = 10_000;
+
 export interface SessionContext {
   pool: pg.Pool;
   auth: ImapAuthPolicy;
@@ -84,7 +92,8 @@ export class PostgresSession implements ImapSession, SupportsMove, SupportsChang
   /** Brings the account's INBOX up to date (deliver-to-inbox.ts) before it is read or written. */
   private async deliver(name: string): Promise<void> {
     if (name !== INBOX || this.address === null) return;
-    await deliverToInbox(this.ctx.pool, this.address, this.ctx.auth.catchAllAddress);
+    const catchAll = this.ctx.auth.catchAllAddress;
+    await deliverToInbox(this.ctx.pool, this.address, catchAll, this.address === catchAll ? { maxMessages: CATCH_ALL_DELIVERY_PER_COMMAND } : {});
   }
 
   listMailboxes(): Promise<MailboxInfo[]> {

@@ -23,9 +23,9 @@ export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = {
   // message, so this bounds that transient memory (the RSS budget is 300 MB). A single bigger
   // message still goes alone.
   maxBatchBytes: 4 * 1024 * 1024,
-  // Every transaction takes the catch-all INBOX row lock, so transactions serialise on it; a
-  // second one in flight prepares (INSERT messages, accounts) while the first one commits. More
-  // would only wait on the same lock while holding pool connections.
+  // Every transaction takes the delivery counter's row lock, so transactions serialise on it; a
+  // second one in flight has its batch encoded, sent and waiting at that lock while the first one
+  // commits. More would only wait on the same lock while holding pool connections.
   maxConcurrentCommits: 2,
 };
 

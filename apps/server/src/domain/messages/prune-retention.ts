@@ -106,8 +106,8 @@ interface Cutoffs {
 }
 
 /**
- * Not deleted: with lazily filled recipient INBOXes (imap/deliver-to-inbox.ts) a message is still
- * owed to its recipients whatever happened to its catch-all entry.
+ * Not deleted: with lazily filled INBOXes (imap/deliver-to-inbox.ts) a message is still owed to
+ * its recipients whatever happened to its catch-all entry, or whether it has one yet.
  */
 const LIVE = `m."deletedAt" IS NULL`;
 /** Deleted and expunged from every mailbox that had it. */
