@@ -9,6 +9,7 @@ import type { MessageIngester } from '../domain/messages/ingest-message.ts';
 import type { Logger } from '../logger.ts';
 import type { TlsKeyPair } from '../tls/self-signed-certificate.ts';
 import type { FaultRules } from '../domain/faults/fault-rule-cache.ts';
+import { coalesceReplies } from './coalesce-replies.ts';
 import { SmtpFaultInjection, type FaultInjectionOptions } from './fault-injection.ts';
 import { onAuth } from './on-auth.ts';
 import { onData } from './on-data.ts';
@@ -84,6 +85,7 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
   const servers: SMTPServer[] = [];
   const listen = async (secure: boolean, port: number): Promise<number> => {
     const server = new SMTPServer(serverOptions(secure));
+    coalesceReplies(server);
     // Clients that vanish (load generators, killed test runs) are routine, not warnings.
     server.on('error', (error: Error & { code?: string }) => {
       const routine = error.code !== undefined && CLIENT_GONE_CODES.has(error.code);

@@ -91,7 +91,12 @@ export class RawSmtpClient {
 
   async startTls(): Promise<SmtpReply> {
     const reply = await this.command('STARTTLS');
-    if (reply.code !== 220) return reply;
+    if (reply.code === 220) await this.handshake();
+    return reply;
+  }
+
+  /** The TLS handshake on this connection, once the server's 220 to STARTTLS has been read. */
+  async handshake(): Promise<void> {
     const plain = this.socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
@@ -103,7 +108,6 @@ export class RawSmtpClient {
     });
     this.socket = secure;
     this.attach(secure);
-    return reply;
   }
 
   get encrypted(): boolean {
