@@ -125,8 +125,8 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
     options.limits ?? DEFAULT_GROUP_COMMIT_LIMITS,
   );
 
-  const submit = async (message: IncomingMessage): Promise<StoredMessage> => {
-    const result = await batcher.submit({
+  const submit = (message: IncomingMessage): Promise<StoredMessage> =>
+    batcher.submit({
       raw: message.raw,
       // One-shot: no Hash object per message.
       sha256: hash('sha256', message.raw, 'hex'),
@@ -138,27 +138,32 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
       heloName: message.heloName,
       tls: message.tls,
       run: message.run !== undefined ? message.run : findTestRun(message.raw, message.authUser, message.rcptTo),
-    });
-    if (result instanceof Error) throw result;
-    return result;
-  };
+    }).then(storedOrThrow);
 
+  const retention = options.retention;
   return {
-    async ingest(message) {
-      // Before the batcher: a waiting message holds no pool connection, so retention can run.
-      const settled = await options.retention?.admit();
-      try {
-        return await submit(message);
-      } finally {
-        settled?.();
+    ingest: retention
+      ? async (message) => {
+        // Before the batcher: a waiting message holds no pool connection, so retention can run.
+        const settled = await retention.admit();
+        try {
+          return await submit(message);
+        } finally {
+          settled();
+        }
       }
-    },
+      : submit,
     whenIdle: () => batcher.whenIdle(),
     busy: () => batcher.pending > 0,
     pendingBytes: () => batcher.pendingBytes,
     overloaded: () =>
       batcher.pendingBytes > MAX_PENDING_INGEST_BYTES ? batcher.whenPendingBytesBelow(MAX_PENDING_INGEST_BYTES) : null,
   };
+}
+
+function storedOrThrow(result: StoredMessage | Error): StoredMessage {
+  if (result instanceof Error) throw result;
+  return result;
 }
 
 function isConnectionError(error: unknown): boolean {

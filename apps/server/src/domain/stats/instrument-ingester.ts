@@ -7,16 +7,18 @@ export function instrumentIngester(ingester: MessageIngester, stats: IngestStats
   const runOf = (m: IncomingMessage) => (m.run !== undefined ? m.run : findTestRun(m.raw, m.authUser, m.rcptTo));
   return {
     ...ingester,
-    async ingest(message) {
+    ingest(message) {
       const started = performance.now();
-      try {
-        const stored = await ingester.ingest(message);
-        stats.accepted(runOf(message), message.raw.length, (performance.now() - started) / 1000);
-        return stored;
-      } catch (error) {
-        stats.rejected(runOf(message), 'data', 'storage');
-        throw error;
-      }
+      return ingester.ingest(message).then(
+        (stored) => {
+          stats.accepted(runOf(message), message.raw.length, (performance.now() - started) / 1000);
+          return stored;
+        },
+        (error: unknown) => {
+          stats.rejected(runOf(message), 'data', 'storage');
+          throw error;
+        },
+      );
     },
   };
 }
