@@ -25,8 +25,8 @@ export interface OnDataOptions {
   ingester: MessageIngester;
   maxMessageSize: number;
   log: Logger;
-  /** Registers work that graceful shutdown waits for. */
-  track: (work: Promise<unknown>) => void;
+  /** A message begins to arrive; graceful shutdown waits until the returned function is called. */
+  begin: () => () => void;
   /** End-of-DATA fault injection (tags and rules), decided before anything is stored. */
   faults?: SmtpFaultInjection;
 }
@@ -34,8 +34,7 @@ export interface OnDataOptions {
 export function onData(options: OnDataOptions) {
   return (stream: SMTPServerDataStream, session: SMTPServerSession, reply: DataCallback): void => {
     // Graceful shutdown waits for every message that has started to arrive to be answered.
-    let settle!: () => void;
-    options.track(new Promise<void>((resolve) => (settle = resolve)));
+    const settle = options.begin();
     const callback: DataCallback = (err, message) => {
       settle();
       reply(err, message);
@@ -91,7 +90,7 @@ export function onData(options: OnDataOptions) {
       // Once per message: fault rules, ingest and the statistics all need it.
       const run = findTestRun(raw, authUser, rcptTo);
       if (options.faults) {
-        options.faults.atData(session, run, { proceed: () => store(raw, authUser, rcptTo, run), fail: (error) => callback(error), abandon: settle });
+        options.faults.atData(session, run, rcptTo, { proceed: () => store(raw, authUser, rcptTo, run), fail: (error) => callback(error), abandon: settle });
       } else store(raw, authUser, rcptTo, run);
     });
 

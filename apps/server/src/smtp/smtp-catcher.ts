@@ -48,11 +48,7 @@ export interface SmtpCatcherOptions {
 
 export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<SmtpCatcher> {
   const { config, log } = options;
-  const inFlight = new Set<Promise<unknown>>();
-  const track = (work: Promise<unknown>) => {
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
-  };
+  const inFlight = new InFlightMessages();
 
   const faults = options.faultRules ? new SmtpFaultInjection({ rules: options.faultRules, onInjected: options.onFault }) : undefined;
   const serverOptions = (secure: boolean): SMTPServerOptions => ({
@@ -79,7 +75,7 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
     onAuth: faults ? faults.onAuth(onAuth({ mode: config.smtpAuth, credentials: config.smtpCredentials })) : onAuth({ mode: config.smtpAuth, credentials: config.smtpCredentials }),
     onMailFrom: faults?.onMailFrom(),
     onRcptTo: faults ? faults.onRcptTo(onRcptTo()) : onRcptTo(),
-    onData: onData({ ingester: options.ingester, maxMessageSize: config.maxMessageSize, log, track, faults }),
+    onData: onData({ ingester: options.ingester, maxMessageSize: config.maxMessageSize, log, begin: () => inFlight.begin(), faults }),
   });
 
   const servers: SMTPServer[] = [];
@@ -114,11 +110,32 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions): Promise<Smt
   }
 }
 
-async function stop(servers: SMTPServer[], inFlight: Set<Promise<unknown>>): Promise<void> {
+/** Messages that started to arrive and are not answered yet: graceful shutdown waits for them. */
+class InFlightMessages {
+  private count = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  /** One message begins; the returned function (safe to call more than once) ends it. */
+  begin(): () => void {
+    this.count++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--this.count === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    };
+  }
+
+  whenIdle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}
+
+async function stop(servers: SMTPServer[], inFlight: InFlightMessages): Promise<void> {
   // close() stops the listener at once and makes every later command get 421 4.4.2.
   const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
   const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-  await Promise.race([Promise.allSettled([...inFlight]), grace]);
+  await Promise.race([inFlight.whenIdle(), grace]);
   // Everything received has been answered: tell the idle clients now instead of at the timeout.
   for (const server of servers) {
     for (const connection of connectionsOf(server)) {
