@@ -12,7 +12,7 @@
 import type { Socket } from 'node:net';
 import type { SMTPServer, SMTPServerAddress, SMTPServerAuthentication, SMTPServerSession } from 'smtp-server';
 import { tagActionsAt } from '../domain/faults/address-tags.ts';
-import { combineFaultActions, type Fault, type FaultReply, type FaultStage } from '../domain/faults/fault-action.ts';
+import { combineFaultActions, type Fault, type FaultAction, type FaultReply, type FaultStage } from '../domain/faults/fault-action.ts';
 import type { FaultRules } from '../domain/faults/fault-rule-cache.ts';
 import { findTestRun } from '../domain/messages/find-test-run.ts';
 import type { SmtpUser } from './on-auth.ts';
@@ -85,15 +85,14 @@ export class SmtpFaultInjection {
   onRcptTo(handler: (address: SMTPServerAddress, session: SMTPServerSession, callback: Callback) => void) {
     return (address: SMTPServerAddress, session: SMTPServerSession, callback: Callback): void => {
       const run = findTestRun(NO_MESSAGE, userOf(session), [address.address]);
-      const actions = [...this.options.rules.actionsAt('rcpt_to', run), ...tagActionsAt('rcpt_to', [address.address])];
+      const actions = both(this.options.rules.actionsAt('rcpt_to', run), tagActionsAt('rcpt_to', [address.address]));
       this.act('rcpt_to', run, combineFaultActions(actions), this.connections.get(session), true, () => handler(address, session, callback), callback);
     };
   }
 
-  /** End of DATA, the whole message in hand (its run: findTestRun), before it is stored. */
-  atData(session: SMTPServerSession, run: string | null, gate: DataGate): void {
-    const recipients = session.envelope.rcptTo.map((r) => r.address);
-    const actions = [...this.options.rules.actionsAt('data', run), ...tagActionsAt('data', recipients)];
+  /** End of DATA, the whole message in hand (its run: findTestRun; its envelope recipients), before it is stored. */
+  atData(session: SMTPServerSession, run: string | null, recipients: readonly string[], gate: DataGate): void {
+    const actions = both(this.options.rules.actionsAt('data', run), tagActionsAt('data', recipients));
     const fault = combineFaultActions(actions);
     const connection = this.connections.get(session);
     // A connection dropped during the delay (by the client) gets no answer and stores nothing.
@@ -174,6 +173,11 @@ export class SmtpFaultInjection {
       };
     }
   }
+}
+
+/** Rule actions, then tag actions (per message: usually both empty, so no new array). */
+function both(rules: FaultAction[], tags: FaultAction[]): FaultAction[] {
+  return tags.length === 0 ? rules : rules.length === 0 ? tags : [...rules, ...tags];
 }
 
 function userOf(session: SMTPServerSession): string | null {

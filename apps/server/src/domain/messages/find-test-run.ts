@@ -9,6 +9,7 @@ const HEADER_SCAN_LIMIT = 64 * 1024;
 /** Run ids are identifiers, not prose; longer values are cut. */
 const MAX_RUN_LENGTH = 200;
 const RUN_HEADER = /^x-letterbox-run:[ \t]*(.*?)[ \t]*$/im;
+const RUN_HEADER_NAME = /x-letterbox-run/i;
 const RUN_TAG = /\+run-([A-Za-z0-9._-]+)@/;
 
 export function findTestRun(raw: Buffer, authUser: string | null, rcptTo: readonly string[]): string | null {
@@ -22,12 +23,16 @@ export function findTestRun(raw: Buffer, authUser: string | null, rcptTo: readon
   return null;
 }
 
+const HEADER_END = Buffer.from('\r\n\r\n');
+
 function runHeader(raw: Buffer): string | null {
-  const limit = Math.min(raw.length, HEADER_SCAN_LIMIT);
-  const end = raw.subarray(0, limit).indexOf('\r\n\r\n');
-  const head = raw.toString('latin1', 0, end === -1 ? limit : end);
+  // Fault injection at RCPT TO asks before there is a message.
+  if (raw.length === 0) return null;
+  const scanned = raw.length > HEADER_SCAN_LIMIT ? raw.subarray(0, HEADER_SCAN_LIMIT) : raw;
+  const end = scanned.indexOf(HEADER_END);
+  const head = raw.toString('latin1', 0, end === -1 ? scanned.length : end);
   // Cheap reject before the regex: most messages carry no such header.
-  if (!/x-letterbox-run/i.test(head)) return null;
+  if (!RUN_HEADER_NAME.test(head)) return null;
   const match = RUN_HEADER.exec(head);
   return match && match[1] ? Buffer.from(match[1], 'latin1').toString('utf8') : null;
 }
