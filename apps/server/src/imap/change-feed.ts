@@ -2,7 +2,7 @@
 // mailbox an event names (ingest, retention and IMAP writers on any node all NOTIFY there). A
 // listener only hears "look now"; the session then reads changes() from the database.
 import { listen, type Listener } from '../db/listen.ts';
-import { EVENTS_CHANNEL, parseEvent } from '../domain/events/letterbox-events.ts';
+import { EVENTS_CHANNEL, parseEvent, type LetterboxEvent } from '../domain/events/letterbox-events.ts';
 
 export interface MailboxChangeFeed {
   /** Calls `listener` whenever `mailboxId` may have changed; returns the unsubscribe function. */
@@ -16,6 +16,8 @@ export interface MailboxChangeFeed {
   purges(): number;
   close(): Promise<void>;
 }
+
+const DELETED_TYPE = JSON.stringify('messages.deleted' satisfies LetterboxEvent['type']);
 
 export async function startMailboxChangeFeed(databaseUrl: string, log?: (message: string) => void): Promise<MailboxChangeFeed> {
   const listeners = new Map<string, Set<() => void>>();
@@ -32,6 +34,10 @@ export async function startMailboxChangeFeed(databaseUrl: string, log?: (message
     databaseUrl,
     EVENTS_CHANNEL,
     (payload) => {
+      // Every commit on every node notifies. Without a session to wake only purges matter (they
+      // are counted); the payload names its type as a JSON string, so anything else is skipped
+      // unparsed (a recipient or id can never contain that string with its quotes unescaped).
+      if (listeners.size === 0 && recipientListeners.size === 0 && !payload.includes(DELETED_TYPE)) return;
       const event = parseEvent(payload);
       if (event?.type === 'messages.deleted') {
         purges++;

@@ -30,6 +30,8 @@ export async function startEventHub(databaseUrl: string, log: Logger): Promise<E
     databaseUrl,
     EVENTS_CHANNEL,
     (payload) => {
+      // Every commit on every node notifies; with nobody listening here there is nothing to parse.
+      if (subscribers.size === 0) return;
       const event = parseEvent(payload);
       if (event) each((s) => s.onEvent(event));
     },
