@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from '../logger.ts';
+import { startBackgroundWorker, type BackgroundWorker } from '../domain/background-worker.ts';
 import { deliverToInbox } from './deliver-to-inbox.ts';
 
 /** Messages per transaction: the catch-all INBOX's row lock is held for one chunk. */
@@ -22,13 +23,7 @@ export const CATCH_ALL_SWEEP_INTERVAL_MS = 2_000;
 /** After an error (database restarting), wait before the next try. */
 const RETRY_AFTER_ERROR_MS = 1_000;
 
-export interface CatchAllDelivery {
-  /** New mail was committed: deliver it soon. */
-  wake(): void;
-  /** Resolves once everything committed when called is in the catch-all INBOX (tests). */
-  whenIdle(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type CatchAllDelivery = BackgroundWorker;
 
 export interface CatchAllDeliveryOptions {
   pool: pg.Pool;
@@ -41,61 +36,17 @@ export interface CatchAllDeliveryOptions {
 
 export function startCatchAllDelivery(options: CatchAllDeliveryOptions): CatchAllDelivery {
   const { pool, catchAllAddress, log } = options;
-  let stopped = false;
-  let wakeRequested = true;
-  let wakeLoop: (() => void) | null = null;
-  let idleWaiters: (() => void)[] = [];
-
-  const deliverChunk = async (): Promise<boolean> => {
-    while (!stopped && options.ingestBusy?.()) await sleep(BUSY_RECHECK_MS);
-    if (stopped) return false;
-    const result = await deliverToInbox(pool, catchAllAddress, catchAllAddress, { maxMessages: CHUNK_MESSAGES });
-    return result.delivered >= CHUNK_MESSAGES;
-  };
-
-  const loop = async () => {
-    while (!stopped) {
-      wakeRequested = false;
-      try {
-        while (!stopped && (await deliverChunk()));
-      } catch (error) {
-        if (!stopped) log.warn(`catch-all delivery: ${(error as Error).message}`);
-        await sleep(RETRY_AFTER_ERROR_MS);
-        wakeRequested = true;
-        continue;
+  return startBackgroundWorker({
+    sweepIntervalMs: options.sweepIntervalMs ?? CATCH_ALL_SWEEP_INTERVAL_MS,
+    retryAfterErrorMs: RETRY_AFTER_ERROR_MS,
+    onError: (error) => log.warn(`catch-all delivery: ${error.message}`),
+    pass: async (stopped) => {
+      for (;;) {
+        while (!stopped() && options.ingestBusy?.()) await sleep(BUSY_RECHECK_MS);
+        if (stopped()) return;
+        const { delivered } = await deliverToInbox(pool, catchAllAddress, catchAllAddress, { maxMessages: CHUNK_MESSAGES });
+        if (delivered < CHUNK_MESSAGES) return;
       }
-      if (wakeRequested) continue;
-      for (const resolve of idleWaiters.splice(0)) resolve();
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.sweepIntervalMs ?? CATCH_ALL_SWEEP_INTERVAL_MS);
-        wakeLoop = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wakeLoop = null;
-    }
-    for (const resolve of idleWaiters.splice(0)) resolve();
-  };
-  const running = loop();
-
-  const wake = () => {
-    wakeRequested = true;
-    wakeLoop?.();
-  };
-  return {
-    wake,
-    whenIdle: () => {
-      if (stopped) return Promise.resolve();
-      const idle = new Promise<void>((resolve) => idleWaiters.push(resolve));
-      wake();
-      return idle;
     },
-    stop: async () => {
-      stopped = true;
-      wakeLoop?.();
-      await running;
-      idleWaiters = [];
-    },
-  };
+  });
 }

@@ -7,6 +7,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type pg from 'pg';
 import { bigintArrayLiteral, decode, selectBinary } from '../../db/binary-copy.ts';
 import type { Logger } from '../../logger.ts';
+import { startBackgroundWorker, type BackgroundWorker } from '../background-worker.ts';
 import { headerAddressKeys } from './header-address-keys.ts';
 import { parseMessage, type ParsedMessage } from './parse-message.ts';
 
@@ -40,14 +41,8 @@ const LONE_SURROGATE = /\p{Surrogate}/gu;
 /** parseError is for humans; a stack trace or a huge message is cut. */
 const MAX_PARSE_ERROR_LENGTH = 1_000;
 
-export interface PendingMessageParser {
-  /** There may be new pending messages: look now. */
-  wake(): void;
-  /** Resolves once every pending message that existed when called has been handled (tests). */
-  whenIdle(): Promise<void>;
-  /** Finishes the message in hand, then stops. */
-  stop(): Promise<void>;
-}
+/** wake / whenIdle (every pending message that existed when called is handled) / stop. */
+export type PendingMessageParser = BackgroundWorker;
 
 export interface PendingMessageParserOptions {
   pool: pg.Pool;
@@ -59,68 +54,25 @@ export interface PendingMessageParserOptions {
 
 export function startPendingMessageParser(options: PendingMessageParserOptions): PendingMessageParser {
   const { pool, log } = options;
-  let stopped = false;
-  let wakeRequested = true;
-  let wakeLoop: (() => void) | null = null;
-  let idleWaiters: (() => void)[] = [];
-
-  const loop = async () => {
-    while (!stopped) {
-      wakeRequested = false;
+  return startBackgroundWorker({
+    sweepIntervalMs: options.sweepIntervalMs ?? PARSE_SWEEP_INTERVAL_MS,
+    onError: (error) => log.warn(`parser: ${error.message}`),
+    pass: async (stopped) => {
       // Keyset cursor: each claim starts after the last message parsed instead of walking, from
       // the start of the (parseState, id) index, past the entries of every message parsed since
       // the last vacuum. Back to the start when it reaches the newest pending messages, so
       // messages it skipped (locked elsewhere, committed late with a lower id) are not left behind.
       let after: string | null = null;
-      try {
-        while (!stopped) {
-          if (options.ingestBusy?.()) await sleep(PARSE_BUSY_INTERVAL_MS);
-          const batch = await parsePendingBatch(pool, log, { after });
-          if (batch === null) {
-            if (after === null) break;
-            after = null;
-          } else after = batch.reachedNewest ? null : batch.lastParsed;
-        }
-      } catch (error) {
-        log.warn(`parser: ${(error as Error).message}`);
+      while (!stopped()) {
+        if (options.ingestBusy?.()) await sleep(PARSE_BUSY_INTERVAL_MS);
+        const batch = await parsePendingBatch(pool, log, { after });
+        if (batch === null) {
+          if (after === null) break;
+          after = null;
+        } else after = batch.reachedNewest ? null : batch.lastParsed;
       }
-      if (!wakeRequested) {
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        for (const wake of waiters) wake();
-      }
-      if (stopped || wakeRequested) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.sweepIntervalMs ?? PARSE_SWEEP_INTERVAL_MS);
-        timer.unref();
-        wakeLoop = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wakeLoop = null;
-    }
-  };
-  const running = loop();
-
-  const wake = () => {
-    wakeRequested = true;
-    wakeLoop?.();
-  };
-  return {
-    wake,
-    whenIdle: () => {
-      const idle = new Promise<void>((resolve) => idleWaiters.push(resolve));
-      wake();
-      return idle;
     },
-    stop: async () => {
-      stopped = true;
-      wakeLoop?.();
-      await running;
-      for (const resolve of idleWaiters) resolve();
-    },
-  };
+  });
 }
 
 /**
