@@ -1,6 +1,6 @@
 // A background job that runs passes: when woken (after a local commit), on a sweep interval (for
 // work other nodes committed, or a crash left behind), and again at once when woken during a pass.
-// Used by the MIME parser and the catch-all INBOX's filling.
+// Used by the MIME parser, the catch-all INBOX's filling and retention.
 
 export interface BackgroundWorker {
   /** There may be new work: run a pass soon. */
@@ -12,8 +12,11 @@ export interface BackgroundWorker {
 }
 
 export interface BackgroundWorkerOptions {
-  /** One pass: does the work there is, checking `stopped()` between steps. */
-  pass: (stopped: () => boolean) => Promise<void>;
+  /**
+   * One pass: does the work there is, checking `stopped()` between steps. May return how soon the
+   * next pass should run (ms) instead of the sweep interval.
+   */
+  pass: (stopped: () => boolean) => Promise<number | void>;
   sweepIntervalMs: number;
   onError: (error: Error) => void;
   /** After a failed pass, try again this soon instead of at the next sweep. */
@@ -40,8 +43,9 @@ export function startBackgroundWorker(options: BackgroundWorkerOptions): Backgro
   const loop = async () => {
     while (!stopped) {
       wakeRequested = false;
+      let restMs: number | void = undefined;
       try {
-        await options.pass(isStopped);
+        restMs = await options.pass(isStopped);
       } catch (error) {
         if (!stopped) options.onError(error as Error);
         if (options.retryAfterErrorMs !== undefined && !stopped) {
@@ -52,7 +56,7 @@ export function startBackgroundWorker(options: BackgroundWorkerOptions): Backgro
       }
       if (!wakeRequested) for (const resolve of idleWaiters.splice(0)) resolve();
       if (stopped || wakeRequested) continue;
-      await rest(options.sweepIntervalMs);
+      await rest(restMs ?? options.sweepIntervalMs);
     }
   };
   const running = loop();

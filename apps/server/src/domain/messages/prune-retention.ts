@@ -17,6 +17,7 @@ import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { notifyStatements, type MailboxChange } from '../events/letterbox-events.ts';
 import { holdOffInboxCreation } from '../../imap/deliver-to-inbox.ts';
+import { startBackgroundWorker } from '../background-worker.ts';
 import { pruneEmptyAccounts } from './prune-empty-accounts.ts';
 
 export interface RetentionPolicy {
@@ -277,37 +278,15 @@ export interface RetentionRunner {
 export function startRetention(options: { pool: pg.Pool; policy: RetentionPolicy; log: Logger; intervalMs?: number }): RetentionRunner {
   const { pool, policy, log } = options;
   if (policy.maxMessages === null && policy.maxAgeMs === null) return { stop: async () => {} };
-  const intervalMs = options.intervalMs ?? RETENTION_INTERVAL_MS;
-  let stopped = false;
-  let wake: (() => void) | null = null;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      timer.unref();
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  const loop = async () => {
-    while (!stopped) {
-      let busy = false;
-      try {
-        const result = await pruneRetention(pool, policy, new Date(), () => stopped);
-        busy = result !== null && (result.expunged > 0 || result.deleted > 0);
-        if (busy) log.info(`retention: expunged ${result!.expunged}, deleted ${result!.deleted} messages`);
-      } catch (error) {
-        log.warn(`retention: ${(error as Error).message}`);
-      }
-      if (!stopped) await pause(busy ? RETENTION_BUSY_PAUSE_MS : intervalMs);
-    }
-  };
-  const running = loop();
-  return {
-    stop: async () => {
-      stopped = true;
-      (wake as (() => void) | null)?.();
-      await running;
+  const worker = startBackgroundWorker({
+    sweepIntervalMs: options.intervalMs ?? RETENTION_INTERVAL_MS,
+    onError: (error) => log.warn(`retention: ${error.message}`),
+    pass: async (stopped) => {
+      const result = await pruneRetention(pool, policy, new Date(), stopped);
+      if (result === null || (result.expunged === 0 && result.deleted === 0)) return;
+      log.info(`retention: expunged ${result.expunged}, deleted ${result.deleted} messages`);
+      return RETENTION_BUSY_PAUSE_MS;
     },
-  };
+  });
+  return { stop: () => worker.stop() };
 }
