@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { LetterboxConfig } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { startFaultRuleCache } from './domain/faults/fault-rule-cache.ts';
+import { DEFAULT_GROUP_COMMIT_LIMITS } from './domain/messages/group-commit-batcher.ts';
 import { createMessageIngester } from './domain/messages/ingest-message.ts';
 import { deferredParser } from './domain/messages/deferred-parser.ts';
 import { IngestStats } from './domain/stats/ingest-stats.ts';
@@ -100,7 +101,8 @@ export async function startLetterbox(
 
     const backpressure = config.retentionMaxMessages === null ? undefined : new RetentionBackpressure(database.pool, config.retentionMaxMessages);
     const ingester = instrumentIngester(createMessageIngester({
-      pool: database.pool,
+      // Its own connections: each keeps ingest's prepared INSERTs (store-message-batch.ts).
+      pool: database.openPool(DEFAULT_GROUP_COMMIT_LIMITS.maxConcurrentCommits),
       retention: backpressure,
       catchAllAddress: config.catchAllAddress,
       log,

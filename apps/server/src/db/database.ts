@@ -31,7 +31,12 @@ export interface Database {
   /** Prisma over the same pool, so both see the same connection limits. */
   prisma: PrismaClient;
   embedded: boolean;
-  /** Closes the pool, then stops the embedded server (if ours). Idempotent. */
+  /**
+   * A further pool of at most `max` connections to the same database, for work that keeps
+   * per-connection state worth bounding (ingest's prepared statements); closed with the rest.
+   */
+  openPool(max: number): pg.Pool;
+  /** Closes the pools, then stops the embedded server (if ours). Idempotent. */
   close(): Promise<void>;
 }
 
@@ -47,23 +52,29 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await embedded?.stop();
     throw error;
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? DEFAULT_POOL_SIZE });
-  // An idle client losing its connection (server restart) must not crash the process.
-  pool.on('error', (error) => log(`database pool: ${error.message}`));
-  // A checked-out client whose connection dies (server restart, pg_terminate_backend) fails its
-  // query and also emits 'error'; pg-pool listens only on idle clients, and an 'error' event
-  // nobody listens to is an uncaught exception that would take the whole node down.
-  pool.on('connect', (client) => client.on('error', (error) => log(`database connection lost: ${error.message}`)));
+  const pools: pg.Pool[] = [];
+  const openPool = (max: number) => {
+    const pool = new pg.Pool({ connectionString: url, max });
+    // An idle client losing its connection (server restart) must not crash the process.
+    pool.on('error', (error) => log(`database pool: ${error.message}`));
+    // A checked-out client whose connection dies (server restart, pg_terminate_backend) fails its
+    // query and also emits 'error'; pg-pool listens only on idle clients, and an 'error' event
+    // nobody listens to is an uncaught exception that would take the whole node down.
+    pool.on('connect', (client) => client.on('error', (error) => log(`database connection lost: ${error.message}`)));
+    pools.push(pool);
+    return pool;
+  };
+  const pool = openPool(options.poolSize ?? DEFAULT_POOL_SIZE);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
 
   let closing: Promise<void> | undefined;
   const close = async () => {
     try {
       await prisma.$disconnect();
-      await pool.end();
+      await Promise.all(pools.map((p) => p.end()));
     } finally {
       await embedded?.stop();
     }
   };
-  return { url, pool, prisma, embedded: embedded !== undefined, close: () => (closing ??= close()) };
+  return { url, pool, prisma, embedded: embedded !== undefined, openPool, close: () => (closing ??= close()) };
 }
