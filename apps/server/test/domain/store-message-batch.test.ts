@@ -1,7 +1,7 @@
 // The ingest INSERT on a real database: batches of every size are padded to a power of two for a
 // prepared statement, and only the real rows may be stored, in VALUES order, with every column as
-// given. Small messages stay in the heap row; big ones go out of line (migration *_small_raw_inline).
-import { createHash, randomBytes } from 'node:crypto';
+// given.
+import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { storeMessageBatch, type ReceivedMessage, type StoredMessage } from '../../src/domain/messages/store-message-batch.ts';
 import { useTestDatabasePool } from '../helpers/database.ts';
@@ -62,27 +62,6 @@ it('fails a whole padded batch when one message is refused, storing none of it',
     // The connection is usable again for the same prepared statement.
     const stored = await storeMessageBatch(client, [message(6), message(7), message(8), message(9), message(10)], 'catchall');
     expect(stored).toHaveLength(5);
-  } finally {
-    client.release();
-  }
-});
-
-it('keeps a 2 KB message in the heap row and moves a 64 KB one out of line', async () => {
-  const client = await db.pool.connect();
-  try {
-    const toastRelation = (await client.query<{ name: string }>(`SELECT reltoastrelid::regclass::text AS name FROM pg_class WHERE relname = 'messages'`)).rows[0]!.name;
-    const toastRows = async () => (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${toastRelation}`)).rows[0]!.n;
-    const small = received(randomBytes(2048));
-    const large = received(randomBytes(64 * 1024));
-    const before = await toastRows();
-    const [s] = await storeMessageBatch(client, [small], 'catchall');
-    expect(await toastRows()).toBe(before);
-    const [l] = await storeMessageBatch(client, [large], 'catchall');
-    expect(await toastRows()).toBeGreaterThan(before);
-    const rows = await client.query<{ id: string; raw: Buffer }>('SELECT id, raw FROM messages WHERE id = ANY($1::bigint[])', [[s!.id, l!.id]]);
-    const byId = new Map(rows.rows.map((r) => [r.id, r.raw]));
-    expect(byId.get(s!.id)!.equals(small.raw)).toBe(true);
-    expect(byId.get(l!.id)!.equals(large.raw)).toBe(true);
   } finally {
     client.release();
   }
