@@ -101,7 +101,8 @@ export async function startLetterbox(
 
     const backpressure = config.retentionMaxMessages === null ? undefined : new RetentionBackpressure(database.pool, config.retentionMaxMessages);
     const ingester = instrumentIngester(createMessageIngester({
-      // Its own connections: each keeps ingest's prepared INSERTs (store-message-batch.ts).
+      // A pool of its own, one connection per commit in flight: each keeps ingest's prepared
+      // INSERTs (store-message-batch.ts).
       pool: database.openPool(DEFAULT_GROUP_COMMIT_LIMITS.maxConcurrentCommits),
       retention: backpressure,
       catchAllAddress: config.catchAllAddress,

@@ -15,18 +15,20 @@ export interface GroupCommitLimits {
 }
 
 export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = {
-  // 256 messages x ~3 mailbox rows keep one transaction's statements to a few hundred rows each,
-  // far below the 65,535 bind-parameter limit, and one NOTIFY chunk per ~100 ids.
+  // 256 messages keep the INSERT at 3,073 bind parameters (limit 65,535) and the NOTIFY of their
+  // ids within one payload.
   maxBatchItems: 256,
   // 4 MiB of raw bytes per transaction (80 messages of 50 KB): past a few dozen messages a
   // bigger batch saves no fsyncs worth having, while pg copies the whole batch into one Bind
   // message, so this bounds that transient memory (the RSS budget is 300 MB). A single bigger
   // message still goes alone.
   maxBatchBytes: 4 * 1024 * 1024,
-  // Every transaction takes the delivery counter's row lock, so transactions serialise on it; a
-  // second one in flight has its batch encoded, sent and waiting at that lock while the first one
-  // commits. More would only wait on the same lock while holding pool connections.
-  maxConcurrentCommits: 2,
+  // Every transaction takes the delivery counter's row lock, so transactions serialise on it. A
+  // second one in flight only waited at that lock: with one, everything that arrives during a
+  // commit goes into the next batch, batches are twice as large, and the pinned 2 KB benchmark
+  // used about 11 % less CPU per message (Node and PostgreSQL both; lower in 6 of 8 alternating
+  // pairs, equal in 1; bench/RESULTS.md).
+  maxConcurrentCommits: 1,
 };
 
 interface Pending<T, R> {

@@ -88,7 +88,7 @@ export function messageRecipients(rcptTo: readonly string[]): string[] {
  * Parsing and planning a fresh multi-row INSERT per batch cost about a third of PostgreSQL's CPU
  * per stored message (perf, 2 KB messages). Padding rows are all NULL and filtered out; at most
  * half of a statement's rows are padding. A 256-row statement's plan takes about 2 MB of the
- * backend's memory, so ingest keeps to its own few connections (ingest-message.ts).
+ * backend's memory, so ingest keeps to a pool of its own (letterbox.ts).
  */
 function paddedBatchSize(count: number): number {
   let size = 1;
