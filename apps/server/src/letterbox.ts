@@ -101,8 +101,8 @@ export async function startLetterbox(
 
     const backpressure = config.retentionMaxMessages === null ? undefined : new RetentionBackpressure(database.pool, config.retentionMaxMessages);
     const ingester = instrumentIngester(createMessageIngester({
-      // A pool of its own, one connection per commit in flight: each keeps ingest's prepared
-      // INSERTs (store-message-batch.ts).
+      // A pool of its own, one connection per commit in flight: acknowledgements never wait
+      // behind API or IMAP queries for a connection of the shared pool.
       pool: database.openPool(DEFAULT_GROUP_COMMIT_LIMITS.maxConcurrentCommits),
       retention: backpressure,
       catchAllAddress: config.catchAllAddress,

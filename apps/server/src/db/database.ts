@@ -32,8 +32,8 @@ export interface Database {
   prisma: PrismaClient;
   embedded: boolean;
   /**
-   * A further pool of at most `max` connections to the same database, for work that keeps
-   * per-connection state worth bounding (ingest's prepared statements); closed with the rest.
+   * A further pool of at most `max` connections to the same database, for work that must not
+   * wait for a connection of the shared pool (ingest); closed with the rest.
    */
   openPool(max: number): pg.Pool;
   /** Closes the pools, then stops the embedded server (if ours). Idempotent. */

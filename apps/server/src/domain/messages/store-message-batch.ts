@@ -7,12 +7,14 @@
 // are created by the catch-all's filling. A NOTIFY inside the transaction is delivered at COMMIT;
 // it names the recipients (and the catch-all), so IMAP sessions on any node look.
 //
-// Raw SQL through pg on purpose: Prisma has no multi-row INSERT ... RETURNING and no way to put
-// NOTIFY and COMMIT in one round trip. This is the hot path: three round trips per batch, whatever
-// the batch size.
+// Raw SQL through pg on purpose: Prisma has no COPY and no way to put NOTIFY and COMMIT in one
+// round trip. This is the hot path: three round trips per batch, whatever the batch size (BEGIN
+// with the numbers, COPY, NOTIFY with COMMIT).
 import type pg from 'pg';
 import { notifyStatements } from '../events/letterbox-events.ts';
 import { accountAddress } from './account-address.ts';
+import { intLiteral } from '../../db/binary-copy.ts';
+import { BinaryRowsWriter, copyIn, measure } from '../../db/binary-copy-in.ts';
 
 export interface ReceivedMessage {
   /** The stored octets: dot-unstuffed, line endings normalised to CRLF. */
@@ -35,8 +37,6 @@ export interface StoredMessage {
   deliverySeq: string;
 }
 
-const MESSAGE_COLUMNS = 12;
-
 /** Text columns refuse NUL; an envelope address with one is stored without it. */
 function text(value: string): string {
   return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
@@ -47,7 +47,6 @@ export async function storeMessageBatch(
   messages: readonly ReceivedMessage[],
   catchAllAddress: string,
 ): Promise<StoredMessage[]> {
-  await client.query('BEGIN');
   try {
     return await storeInTransaction(client, messages, catchAllAddress);
   } catch (error) {
@@ -83,66 +82,59 @@ export function messageRecipients(rcptTo: readonly string[]): string[] {
 }
 
 /**
- * Batches are padded to the next power of two and each padded size has one named prepared
- * statement per connection: PostgreSQL parses and plans it once and then reuses a generic plan.
- * Parsing and planning a fresh multi-row INSERT per batch cost about a third of PostgreSQL's CPU
- * per stored message (perf, 2 KB messages). Padding rows are all NULL and filtered out; at most
- * half of a statement's rows are padding. A 256-row statement's plan takes about 2 MB of the
- * backend's memory, so ingest keeps to a pool of its own (letterbox.ts).
+ * The rows go in through binary COPY: no per-value text conversion on either side, and PostgreSQL
+ * inserts them a heap page at a time. COPY returns nothing, so the ids and the delivery numbers
+ * are taken first, in the statement that opens the transaction.
  */
-function paddedBatchSize(count: number): number {
-  let size = 1;
-  while (size < count) size *= 2;
-  return size;
-}
-
-const insertStatements = new Map<number, string>();
+const COPY_MESSAGES = `COPY messages (id, raw, size, sha256, "receivedAt", "mailFrom", "rcptTo", "authUser", "clientAddress", "heloName", tls, run, recipients, "deliverySeq", "references")
+  FROM STDIN (FORMAT binary)`;
+const COPY_FIELDS = 15;
 
 /**
- * Multi-row INSERT with the raw bytes as binary parameters (no hex text in between), numbered from
- * the delivery counter in the same statement. The counter row is created on first use (a test
- * database emptied with TRUNCATE has none); an upsert that finds it locks it like an UPDATE.
- * $1 is the number of real rows; VALUES rows past it are padding.
+ * BEGIN, then `count` delivery numbers from the counter (its row lock is held to COMMIT) and
+ * `count` ids from the messages' sequence. One simple-protocol round trip; `count` is an integer.
+ * The counter row is created on first use (a test database emptied with TRUNCATE has none); an
+ * upsert that finds it locks it like an UPDATE.
  */
-function insertStatement(rows: number): string {
-  let text = insertStatements.get(rows);
-  if (text !== undefined) return text;
-  const values: string[] = [];
-  for (let i = 0; i < rows; i += 1) {
-    const p = 1 + i * MESSAGE_COLUMNS;
-    values.push(`($${p + 1}::bytea, $${p + 2}::int, $${p + 3}::text, $${p + 4}::timestamptz, $${p + 5}::text, $${p + 6}::text[], $${p + 7}::text, $${p + 8}::text, $${p + 9}::text, $${p + 10}::boolean, $${p + 11}::text, $${p + 12}::text[], ${i + 1})`);
-  }
-  text = `WITH counter AS (
-       INSERT INTO delivery_counter (id, last) VALUES (1, $1::int)
-       ON CONFLICT (id) DO UPDATE SET last = delivery_counter.last + $1::int
-       RETURNING last - $1::int AS first
-     )
-     INSERT INTO messages (raw, size, sha256, "receivedAt", "mailFrom", "rcptTo", "authUser", "clientAddress", "heloName", tls, run, recipients, "deliverySeq", "references")
-     SELECT v.raw, v.size, v.sha256, v.received_at, v.mail_from, v.rcpt_to, v.auth_user, v.client_address, v.helo_name, v.tls, v.run, v.recipients, c.first + v.n, '{}'::text[]
-       FROM counter c CROSS JOIN (VALUES ${values.join(', ')})
-            AS v(raw, size, sha256, received_at, mail_from, rcpt_to, auth_user, client_address, helo_name, tls, run, recipients, n)
-      WHERE v.n <= $1::int
-     RETURNING id, "deliverySeq"`;
-  insertStatements.set(rows, text);
-  return text;
+function reserveStatement(count: number): string {
+  const n = intLiteral(count);
+  return `BEGIN;
+    WITH counter AS (
+      INSERT INTO delivery_counter (id, last) VALUES (1, ${n})
+      ON CONFLICT (id) DO UPDATE SET last = delivery_counter.last + ${n}
+      RETURNING last - ${n} AS first
+    )
+    SELECT first::text, (SELECT string_agg(nextval('messages_id_seq')::text, ',') FROM generate_series(1, ${n})) AS ids FROM counter`;
 }
 
 async function insertMessages(client: pg.ClientBase, messages: readonly ReceivedMessage[], recipients: readonly string[][]): Promise<StoredMessage[]> {
-  const rows = paddedBatchSize(messages.length);
-  const values: unknown[] = [messages.length];
-  messages.forEach((m, i) => values.push(
-    m.raw, m.raw.length, m.sha256, m.receivedAt, text(m.mailFrom), m.rcptTo.map(text),
-    m.authUser === null ? null : text(m.authUser), m.clientAddress, m.heloName === null ? null : text(m.heloName), m.tls,
-    m.run === null ? null : text(m.run), recipients[i],
-  ));
-  const filled = values.length;
-  values.length = 1 + rows * MESSAGE_COLUMNS;
-  values.fill(null, filled);
-  const result = await client.query<{ id: string; deliverySeq: string }>({ name: `store-messages-${rows}`, text: insertStatement(rows), values });
-  if (result.rows.length !== messages.length) throw new Error(`stored ${result.rows.length} of ${messages.length} messages`);
-  // RETURNING's order is not promised; the batch's numbers are consecutive, in VALUES order.
-  const stored: StoredMessage[] = new Array(messages.length);
-  const first = result.rows.reduce((min, r) => Math.min(min, Number(r.deliverySeq)), Infinity);
-  for (const row of result.rows) stored[Number(row.deliverySeq) - first] = { id: row.id, deliverySeq: row.deliverySeq };
+  const results = (await client.query(reserveStatement(messages.length))) as unknown as pg.QueryResult<{ first: string; ids: string }>[];
+  const reserved = results[1]!.rows[0]!;
+  const ids = reserved.ids.split(',');
+  const first = BigInt(reserved.first);
+  if (ids.length !== messages.length) throw new Error(`reserved ${ids.length} ids for ${messages.length} messages`);
+
+  const rows = messages.map((m, i) => ({
+    mailFrom: text(m.mailFrom), rcptTo: m.rcptTo.map(text), authUser: m.authUser === null ? null : text(m.authUser),
+    heloName: m.heloName === null ? null : text(m.heloName), run: m.run === null ? null : text(m.run),
+    message: m, recipients: recipients[i]!,
+  }));
+  let bytes = 0;
+  for (const r of rows) {
+    bytes += measure.int8 + measure.bytea(r.message.raw) + measure.int4 + measure.text(r.message.sha256) + measure.timestamptz +
+      measure.text(r.mailFrom) + measure.textArray(r.rcptTo) + measure.text(r.authUser) + measure.text(r.message.clientAddress) +
+      measure.text(r.heloName) + measure.bool + measure.text(r.run) + measure.textArray(r.recipients) + measure.int8 + measure.textArray([]);
+  }
+  const writer = new BinaryRowsWriter(rows.length, bytes);
+  const stored: StoredMessage[] = new Array(rows.length);
+  rows.forEach((r, i) => {
+    const deliverySeq = first + BigInt(i + 1);
+    writer.row(COPY_FIELDS).int8(BigInt(ids[i]!)).bytea(r.message.raw).int4(r.message.raw.length).text(r.message.sha256)
+      .timestamptz(r.message.receivedAt).text(r.mailFrom).textArray(r.rcptTo).text(r.authUser).text(r.message.clientAddress)
+      .text(r.heloName).bool(r.message.tls).text(r.run).textArray(r.recipients).int8(deliverySeq).textArray([]);
+    stored[i] = { id: ids[i]!, deliverySeq: deliverySeq.toString() };
+  });
+  const copied = await copyIn(client, COPY_MESSAGES, writer.finish());
+  if (copied !== messages.length) throw new Error(`stored ${copied} of ${messages.length} messages`);
   return stored;
 }
