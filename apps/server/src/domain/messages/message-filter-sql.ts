@@ -38,9 +38,13 @@ export class SqlParams {
   }
 }
 
-/** An address in a header, through the GIN index on headerAddresses (header-address-keys.ts). */
+/**
+ * An address in a header, through the GIN index on headerAddresses (header-address-keys.ts). The
+ * index is partial, on non-empty arrays only: the cardinality test, implied by the containment,
+ * lets the planner use it.
+ */
 const addressIn = (header: AddressHeader, params: SqlParams, address: string) =>
-  `m."headerAddresses" @> ARRAY[${params.add(headerAddressKey(header, address))}]::text[]`;
+  `(cardinality(m."headerAddresses") > 0 AND m."headerAddresses" @> ARRAY[${params.add(headerAddressKey(header, address))}]::text[])`;
 
 /** An envelope recipient, as an account address (invariant 2: domain case-insensitive), through the GIN index. */
 const recipientIs = (p: string) => `m.recipients @> ARRAY[${p}]::text[]`;

@@ -2,6 +2,7 @@
 // migration that introduced it backfills earlier messages with the same keys.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filterConditions, SqlParams } from '../../../src/domain/messages/message-filter-sql.ts';
 import { api, startApiServer, type ApiServer } from '../support/api-server.ts';
 
 const MIGRATION = new URL('../../../../../prisma/migrations/20261122031821_api_header_addresses/migration.sql', import.meta.url);
@@ -30,6 +31,28 @@ describe('headerAddresses', () => {
     const sql = await readFile(MIGRATION, 'utf8');
     await server.db.query(sql.slice(sql.indexOf('-- Hand-written')));
     expect(await keysOf()).toEqual(parsed);
+  });
+
+  it('is indexed only where it holds an address, and the filters can still use that index', async () => {
+    const index = await server.db.query<{ def: string }>(`SELECT pg_get_indexdef('"messages_headerAddresses_idx"'::regclass) AS def`);
+    expect(index.rows[0]!.def).toMatch(/USING gin .*WHERE \(cardinality\("headerAddresses"\) > 0\)/);
+    // (The from filter also matches the envelope sender, a condition this index cannot serve.)
+    for (const filter of [{ to: 'bob@example.test' }, { cc: 'dee@example.test' }]) {
+      const params = new SqlParams();
+      // The address condition alone: the live-messages condition could use an index of its own.
+      const where = filterConditions(filter, params).filter((c) => c.includes('headerAddresses')).join(' AND ');
+      expect(where).not.toBe('');
+      const client = await server.db.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL enable_seqscan = off');
+        const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT m.id FROM messages m WHERE ${where}`, params.values);
+        expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('messages_headerAddresses_idx');
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
+    }
   });
 
   it('backs the to, cc and from filters', async () => {
