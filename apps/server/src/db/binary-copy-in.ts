@@ -2,14 +2,18 @@
 // this skips, per value, node-pg's text serialisation and PostgreSQL's parse of that text, and
 // lets PostgreSQL insert the rows in page-sized groups (one WAL record per heap page).
 //
-// BinaryRowsWriter encodes the rows; copyIn sends them as one CopyData message, right behind the
-// statement.
+// BinaryRowsWriter encodes the rows straight into a CopyData message; copyIn writes that message
+// to the connection's socket as it is, right behind the statement (node-pg's own sendCopyFromChunk
+// would copy the whole batch, several MB of raw messages, into a buffer of its own first).
 import type pg from 'pg';
 
 /** Element type OID of text[] (pg_type.oid of text): binary arrays name their element type. */
 const TEXT_OID = 25;
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TRAILER = -1;
+/** CopyData: message type byte 'd', then the message length (itself included) as an int32. */
+const COPY_DATA = 0x64;
+const MESSAGE_HEADER_BYTES = 5;
 /** Microseconds from 1970-01-01 (JavaScript's epoch) to 2000-01-01 (PostgreSQL's). */
 const POSTGRES_EPOCH_US = 946_684_800_000_000n;
 
@@ -23,8 +27,9 @@ export class BinaryRowsWriter {
 
   /** `bytes`: the exact size of the rows' fields as summed by the measure* helpers. */
   constructor(rows: number, bytes: number) {
-    this.buffer = Buffer.allocUnsafe(SIGNATURE.length + 8 + rows * 2 + bytes + 2);
-    this.at = SIGNATURE.copy(this.buffer, 0);
+    this.buffer = Buffer.allocUnsafe(MESSAGE_HEADER_BYTES + SIGNATURE.length + 8 + rows * 2 + bytes + 2);
+    this.at = MESSAGE_HEADER_BYTES;
+    this.at += SIGNATURE.copy(this.buffer, this.at);
     this.at = this.buffer.writeInt32BE(0, this.at); // flags
     this.at = this.buffer.writeInt32BE(0, this.at); // header extension length
   }
@@ -99,11 +104,13 @@ export class BinaryRowsWriter {
     return this;
   }
 
-  /** The encoded rows with the trailer; the writer must not be used afterwards. */
-  finish(): Buffer {
+  /** The rows with the trailer, as one CopyData protocol message; the writer must not be used afterwards. */
+  finish(): CopyDataMessage {
     this.at = this.buffer.writeInt16BE(TRAILER, this.at);
     if (this.at !== this.buffer.length) throw new Error(`binary COPY rows measured ${this.buffer.length} bytes, wrote ${this.at}`);
-    return this.buffer;
+    this.buffer[0] = COPY_DATA;
+    this.buffer.writeInt32BE(this.buffer.length - 1, 1);
+    return { frame: this.buffer };
   }
 }
 
@@ -124,8 +131,13 @@ export const measure = {
   },
 };
 
+/** A complete CopyData message (from BinaryRowsWriter.finish). */
+export interface CopyDataMessage {
+  frame: Buffer;
+}
+
 /** Runs `copyStatement` (a `COPY … FROM STDIN (FORMAT binary)`) with `data` as its input. */
-export function copyIn(client: pg.ClientBase, copyStatement: string, data: Buffer): Promise<number> {
+export function copyIn(client: pg.ClientBase, copyStatement: string, data: CopyDataMessage): Promise<number> {
   return new Promise((resolve, reject) => {
     (client as unknown as { query(submittable: BinaryCopyIn): void }).query(
       new BinaryCopyIn(copyStatement, data, (error, rows) => (error ? reject(error) : resolve(rows!))),
@@ -135,8 +147,9 @@ export function copyIn(client: pg.ClientBase, copyStatement: string, data: Buffe
 
 interface CopyConnection {
   query(text: string): void;
-  sendCopyFromChunk(chunk: Buffer): void;
   endCopyFrom(): void;
+  /** The socket node-pg writes its protocol messages to, in order. */
+  stream: { write(chunk: Buffer): boolean };
 }
 
 /** A pg "submittable" (see binary-copy.ts) for one COPY FROM STDIN with its data. */
@@ -147,7 +160,7 @@ class BinaryCopyIn {
 
   constructor(
     readonly text: string,
-    private readonly data: Buffer,
+    private readonly data: CopyDataMessage,
     private readonly callback: (error: Error | null, rows?: number) => void,
   ) {}
 
@@ -159,7 +172,7 @@ class BinaryCopyIn {
    */
   submit(connection: CopyConnection): void {
     connection.query(this.text);
-    connection.sendCopyFromChunk(this.data);
+    connection.stream.write(this.data.frame);
     connection.endCopyFrom();
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BinaryRowsWriter, copyIn, measure } from '../../src/db/binary-copy-in.ts';
+import { BinaryRowsWriter, copyIn, measure, type CopyDataMessage } from '../../src/db/binary-copy-in.ts';
 import { useTestDatabasePool } from '../helpers/database.ts';
 
 const db = useTestDatabasePool(1);
@@ -9,7 +9,7 @@ const COPY = 'COPY copied (n, big, flag, data, note, at, tags) FROM STDIN (FORMA
 
 interface Row { n: number; big: bigint; flag: boolean; data: Buffer; note: string | null; at: Date; tags: string[] }
 
-function encode(rows: readonly Row[]): Buffer {
+function encode(rows: readonly Row[]): CopyDataMessage {
   let bytes = 0;
   for (const r of rows) {
     bytes += measure.int4 + measure.int8 + measure.bool + measure.bytea(r.data) + measure.text(r.note) + measure.timestamptz + measure.textArray(r.tags);
