@@ -58,6 +58,7 @@ describe('background parsing', () => {
     const id = /stored as (\d+)/.exec(info.response)![1]!;
     const row = await messageRow(id);
     expect(row.parseState).toBe('parsed');
+    expect(row.sha256).toBe(createHash('sha256').update(row.raw).digest('hex'));
     expect(row.subject).toBe('Grüße aus Köln ✓');
     expect(row.fromAddress).toEqual([{ name: 'Zoë Sender', address: 'zoe@sender.test' }]);
     expect(row.toAddresses).toEqual([{ name: 'Bob', address: 'bob@rcpt.test' }, { name: '', address: 'carol@rcpt.test' }]);
@@ -86,6 +87,8 @@ describe('background parsing', () => {
     expect(row.parseState).toBe('failed');
     expect(row.parseError).toMatch(/header/i);
     expect(row.raw.toString('latin1')).toBe(message);
+    // The parser writes the message's sha256 whether or not the message parsed.
+    expect(row.sha256).toBe(createHash('sha256').update(row.raw).digest('hex'));
   });
 
   it('stores decoded text with lone UTF-16 surrogates (as U+FFFD), quotes, backslashes and control characters', async () => {

@@ -2,7 +2,6 @@
 // delivery order) in a group-committed transaction, and `ingest()` resolves only
 // after that COMMIT (DESIGN invariant 1). Nothing here parses MIME: parse-pending-messages.ts
 // fills the parsed fields in the background.
-import { hash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommitBatcher, type GroupCommitLimits } from './group-commit-batcher.ts';
@@ -128,8 +127,6 @@ export function createMessageIngester(options: MessageIngesterOptions): MessageI
   const submit = (message: IncomingMessage): Promise<StoredMessage> =>
     batcher.submit({
       raw: message.raw,
-      // One-shot: no Hash object per message.
-      sha256: hash('sha256', message.raw, 'hex'),
       receivedAt: message.receivedAt ?? new Date(),
       mailFrom: message.mailFrom,
       rcptTo: message.rcptTo,

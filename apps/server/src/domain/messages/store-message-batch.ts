@@ -19,7 +19,6 @@ import { BinaryRowsWriter, copyIn, measure } from '../../db/binary-copy-in.ts';
 export interface ReceivedMessage {
   /** The stored octets: dot-unstuffed, line endings normalised to CRLF. */
   raw: Buffer;
-  sha256: string;
   receivedAt: Date;
   mailFrom: string;
   rcptTo: string[];
@@ -86,9 +85,9 @@ export function messageRecipients(rcptTo: readonly string[]): string[] {
  * inserts them a heap page at a time. COPY returns nothing, so the ids and the delivery numbers
  * are taken first, in the statement that opens the transaction.
  */
-const COPY_MESSAGES = `COPY messages (id, raw, size, sha256, "receivedAt", "mailFrom", "rcptTo", "authUser", "clientAddress", "heloName", tls, run, recipients, "deliverySeq", "references")
+const COPY_MESSAGES = `COPY messages (id, raw, size, "receivedAt", "mailFrom", "rcptTo", "authUser", "clientAddress", "heloName", tls, run, recipients, "deliverySeq", "references")
   FROM STDIN (FORMAT binary)`;
-const COPY_FIELDS = 15;
+const COPY_FIELDS = 14;
 
 /**
  * BEGIN, then `count` delivery numbers from the counter (its row lock is held to COMMIT) and
@@ -121,7 +120,7 @@ async function insertMessages(client: pg.ClientBase, messages: readonly Received
   }));
   let bytes = 0;
   for (const r of rows) {
-    bytes += measure.int8 + measure.bytea(r.message.raw) + measure.int4 + measure.text(r.message.sha256) + measure.timestamptz +
+    bytes += measure.int8 + measure.bytea(r.message.raw) + measure.int4 + measure.timestamptz +
       measure.text(r.mailFrom) + measure.textArray(r.rcptTo) + measure.text(r.authUser) + measure.text(r.message.clientAddress) +
       measure.text(r.heloName) + measure.bool + measure.text(r.run) + measure.textArray(r.recipients) + measure.int8 + measure.textArray([]);
   }
@@ -129,7 +128,7 @@ async function insertMessages(client: pg.ClientBase, messages: readonly Received
   const stored: StoredMessage[] = new Array(rows.length);
   rows.forEach((r, i) => {
     const deliverySeq = first + BigInt(i + 1);
-    writer.row(COPY_FIELDS).int8(BigInt(ids[i]!)).bytea(r.message.raw).int4(r.message.raw.length).text(r.message.sha256)
+    writer.row(COPY_FIELDS).int8(BigInt(ids[i]!)).bytea(r.message.raw).int4(r.message.raw.length)
       .timestamptz(r.message.receivedAt).text(r.mailFrom).textArray(r.rcptTo).text(r.authUser).text(r.message.clientAddress)
       .text(r.heloName).bool(r.message.tls).text(r.run).textArray(r.recipients).int8(deliverySeq).textArray([]);
     stored[i] = { id: ids[i]!, deliverySeq: deliverySeq.toString() };

@@ -1,5 +1,4 @@
 // Delivers a message through the real ingest transaction (message row, delivery order, NOTIFY).
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { storeMessageBatch, type StoredMessage } from '../../../src/domain/messages/store-message-batch.ts';
 
@@ -13,7 +12,6 @@ export async function deliver(pool: pg.Pool, rcptTo: string[], raw: Buffer): Pro
       [
         {
           raw,
-          sha256: createHash('sha256').update(raw).digest('hex'),
           receivedAt: new Date(),
           mailFrom: 'sender@example.test',
           rcptTo,

@@ -59,7 +59,8 @@ export interface StoredRow {
   id: string;
   raw: Buffer;
   size: number;
-  sha256: string;
+  /** Null until the background parser has run. */
+  sha256: string | null;
   mailFrom: string;
   rcptTo: string[];
   authUser: string | null;
