@@ -155,7 +155,6 @@ interface CopyConnection {
 /** A pg "submittable" (see binary-copy.ts) for one COPY FROM STDIN with its data. */
 class BinaryCopyIn {
   private rows = 0;
-  private failure: Error | null = null;
   private done = false;
 
   constructor(
@@ -183,7 +182,7 @@ class BinaryCopyIn {
   }
 
   handleReadyForQuery(): void {
-    this.finish(this.failure, this.rows);
+    this.finish(null, this.rows);
   }
 
   handleError(error: Error): void {

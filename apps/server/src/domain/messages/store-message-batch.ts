@@ -60,7 +60,7 @@ async function storeInTransaction(
   catchAllAddress: string,
 ): Promise<StoredMessage[]> {
   const recipients = messages.map((m) => messageRecipients(m.rcptTo));
-  const stored = await insertMessages(client, messages, recipients);
+  const stored = await copyMessages(client, messages, recipients);
   const batchRecipients = [...new Set(recipients.flat())].filter((a) => a !== catchAllAddress).sort();
   const notify = notifyStatements(
     { type: 'messages.created', messageIds: stored.map((m) => m.id), mailboxes: [], recipients: [catchAllAddress, ...batchRecipients] },
@@ -106,7 +106,7 @@ function reserveStatement(count: number): string {
     SELECT first::text, (SELECT string_agg(nextval('messages_id_seq')::text, ',') FROM generate_series(1, ${n})) AS ids FROM counter`;
 }
 
-async function insertMessages(client: pg.ClientBase, messages: readonly ReceivedMessage[], recipients: readonly string[][]): Promise<StoredMessage[]> {
+async function copyMessages(client: pg.ClientBase, messages: readonly ReceivedMessage[], recipients: readonly string[][]): Promise<StoredMessage[]> {
   const results = (await client.query(reserveStatement(messages.length))) as unknown as pg.QueryResult<{ first: string; ids: string }>[];
   const reserved = results[1]!.rows[0]!;
   const ids = reserved.ids.split(',');
