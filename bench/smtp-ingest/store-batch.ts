@@ -1,4 +1,4 @@
-// The ingest INSERT alone: PostgreSQL's and Node's CPU per stored message for storeMessageBatch,
+// The ingest write alone: PostgreSQL's and Node's CPU per stored message for storeMessageBatch,
 // without SMTP in front of it. PostgreSQL (the embedded 18.4 binaries, Letterbox's settings, see
 // lib/bench-postgres.mjs) is pinned to CPU 0, this process to CPU 1, so each side's CPU is its own.
 //
