@@ -1,6 +1,6 @@
 // The Postgres ImapBackend: every node runs one, sharing the database with ingest, retention and
 // the HTTP API. Sessions hold no mailbox contents, only the selected mailbox's cursor; changes
-// from any node arrive through the node's one LISTEN connection (change-feed.ts).
+// from any node arrive through the backend's LISTEN connection (change-feed.ts).
 import type pg from 'pg';
 import type { ConnectionInfo, ImapBackend, ImapSession } from '@letterbox/imap-core';
 import { startMailboxChangeFeed, type MailboxChangeFeed } from './change-feed.ts';

@@ -1,4 +1,4 @@
-// Server-Sent Events of message changes, from the node's one LISTEN (any node's changes).
+// Server-Sent Events of message changes, from the HTTP API's event hub (its LISTEN hears every node).
 import type { ApiEvent } from '@letterbox/contracts';
 import { errorBodySchema, eventsQuerySchema } from '@letterbox/contracts';
 import { z } from 'zod';
