@@ -15,13 +15,12 @@ export interface GroupCommitLimits {
 }
 
 export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = {
-  // 256 messages keep the INSERT at 3,073 bind parameters (limit 65,535) and the NOTIFY of their
-  // ids within one payload.
+  // 256 messages keep the NOTIFY of their ids within one payload.
   maxBatchItems: 256,
   // 4 MiB of raw bytes per transaction (80 messages of 50 KB): past a few dozen messages a
-  // bigger batch saves no fsyncs worth having, while pg copies the whole batch into one Bind
-  // message, so this bounds that transient memory (the RSS budget is 300 MB). A single bigger
-  // message still goes alone.
+  // bigger batch saves no fsyncs worth having, while the whole batch is encoded into one COPY
+  // message (binary-copy-in.ts), so this bounds that transient memory (the RSS budget is 300 MB).
+  // A single bigger message still goes alone.
   maxBatchBytes: 4 * 1024 * 1024,
   // Every transaction takes the delivery counter's row lock, so transactions serialise on it. A
   // second one in flight only waited at that lock: with one, everything that arrives during a
